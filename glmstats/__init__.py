@@ -1,0 +1,24 @@
+"""glmstats: generalized linear models with the numbers of R's glm().
+
+>>> import glmstats as gs
+>>> res = gs.glm("counts ~ outcome + treatment", data=gs.datasets.load("dobson"), family="poisson").fit()
+>>> print(res.summary())
+"""
+
+from . import families, links
+from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from .irls import FitError
+from .model import GLM, glm
+from .results import GLMResults
+
+try:  # bundled datasets (written alongside; see glmstats/datasets.py)
+    from . import datasets
+except ImportError:  # pragma: no cover
+    datasets = None
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GLM", "glm", "GLMResults", "families", "links", "datasets",
+    "ConvergenceWarning", "PerfectSeparationWarning", "RankDeficientWarning", "DomainWarning", "FitError",
+]

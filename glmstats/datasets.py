@@ -1,0 +1,150 @@
+"""Classic public datasets bundled with glmstats.
+
+The CSV files and their metadata (``datasets.json``: description, source, suggested
+formula and family) live in the top-level ``datasets/`` folder of the source tree, which
+is installed as the package-data package ``glmstats._datasets``.
+
+Examples
+--------
+>>> import glmstats as gs
+>>> df = gs.datasets.load("dobson")
+>>> res = gs.glm("counts ~ outcome + treatment", data=df, family="poisson").fit()
+
+Notes
+-----
+Columns that hold categories are returned as strings, also when the source codes them
+as numbers (Dobson's ``outcome`` and ``treatment`` are ``"1"``, ``"2"``, ``"3"``), so that a
+formula such as ``counts ~ outcome + treatment`` treats them as factors, as R does.
+Their levels are then in sorted (code-point) order: the first sorted level is the
+baseline of treatment contrasts.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["describe", "list_datasets", "load"]
+
+_PACKAGE = "glmstats._datasets"
+# Running from a source checkout (e.g. PYTHONPATH=repo, or pytest from the repo root)
+# imports glmstats/ from the tree, where glmstats._datasets does not exist.
+_SOURCE_DIR = Path(__file__).resolve().parent.parent / "datasets"
+_INDEX = "datasets.json"
+
+
+def _root():
+    """Folder holding the CSV files: installed package data, else the source tree's."""
+    try:
+        root = resources.files(_PACKAGE)
+        if root.joinpath(_INDEX).is_file():
+            return root
+    except ModuleNotFoundError:
+        pass
+    if (_SOURCE_DIR / _INDEX).is_file():
+        return _SOURCE_DIR
+    raise FileNotFoundError(
+        f"the bundled datasets are missing (neither package {_PACKAGE!r} nor "
+        f"{_SOURCE_DIR} holds {_INDEX}); reinstall glmstats"
+    )
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, dict[str, Any]]:
+    text = _root().joinpath(_INDEX).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _entry(name: str) -> tuple[str, dict[str, Any]]:
+    index = _index()
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key not in index:
+        raise ValueError(
+            f"unknown dataset {name!r}; available datasets: {', '.join(list_datasets())}"
+        )
+    return key, index[key]
+
+
+def list_datasets() -> list[str]:
+    """Names of the bundled datasets, sorted.
+
+    Returns
+    -------
+    list of str
+        Names accepted by :func:`load` and :func:`describe`.
+    """
+    return sorted(_index())
+
+
+def describe(name: str) -> dict[str, Any]:
+    """Metadata of a bundled dataset.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name (case-insensitive), one of :func:`list_datasets`.
+
+    Returns
+    -------
+    dict
+        Keys ``name``, ``file``, ``title``, ``description``, ``source``, ``columns``
+        (column name -> meaning), ``categorical`` (columns returned as strings),
+        ``formula``, ``family``, ``link``, ``weights`` and ``offset`` (the suggested
+        model: ``weights`` names the prior-weights column, passed as ``var_weights``),
+        ``r_call`` (the equivalent R call) and, for some, ``notes``.
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown; the message lists the available names.
+    """
+    key, entry = _entry(name)
+    info = {"name": key}
+    info.update(copy.deepcopy(entry))
+    return info
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load a bundled dataset as a DataFrame.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name (case-insensitive), one of :func:`list_datasets`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame on every call. The columns listed in ``describe(name)["categorical"]``
+        hold strings, so formulas treat them as factors (R: a ``factor`` column).
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown; the message lists the available names.
+
+    Examples
+    --------
+    >>> from glmstats import datasets
+    >>> datasets.load("dobson")["outcome"].unique().tolist()
+    ['1', '2', '3']
+    """
+    _, entry = _entry(name)
+    kwargs: dict[str, Any] = {
+        "dtype": {col: str for col in entry.get("categorical", [])},
+        # Only the literal NA is missing (as R writes it); pandas' defaults would also
+        # turn strings such as "None" or "null" into NaN.
+        "keep_default_na": False,
+        "na_values": ["NA"],
+    }
+    if int(pd.__version__.split(".")[0]) < 3:
+        # pandas 3 parses round-trip exact by default and deprecates the argument.
+        kwargs["float_precision"] = "round_trip"
+    with _root().joinpath(entry["file"]).open("rb") as fh:
+        return pd.read_csv(fh, **kwargs)

@@ -1,0 +1,30 @@
+"""Warnings and errors raised by glmstats.
+
+Every problem the package detects is reported through one of these types (or a
+plain ``ValueError``/``TypeError`` naming the offending argument), so that callers
+can filter them with :mod:`warnings` or ``except`` clauses.
+"""
+
+
+class GLMStatsWarning(UserWarning):
+    """Base class of the warnings glmstats emits."""
+
+
+class ConvergenceWarning(GLMStatsWarning):
+    """IRLS stopped at ``maxiter`` before the deviance criterion was met (R: "glm.fit: algorithm did not converge")."""
+
+
+class PerfectSeparationWarning(GLMStatsWarning):
+    """Fitted probabilities (or rates) reached 0 or 1: the MLE is at infinity for some coefficients.
+
+    R: "glm.fit: fitted probabilities numerically 0 or 1 occurred". As R does, the last
+    iterate is returned; the warning names the coefficients that were still diverging.
+    """
+
+
+class RankDeficientWarning(GLMStatsWarning):
+    """Some design columns are linear combinations of earlier ones; their coefficients are NaN (R's NA)."""
+
+
+class DomainWarning(GLMStatsWarning):
+    """The data are valid but unusual for the family (for example non-integer binomial successes)."""

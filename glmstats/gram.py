@@ -1,0 +1,101 @@
+"""The one matrix operation IRLS needs: weighted cross-products accumulated over row blocks.
+
+Each IRLS iteration reduces the n rows of (X, z) with working weights w to p x p
+summaries, one row block at a time, so that no n-by-p temporary is ever formed
+and the same code serves an in-memory fit, a chunked one, or a sum over
+partitions:
+
+- :class:`CrossProducts` accumulates X'WX and X'Wz (fast: one symmetric rank-k
+  update per block);
+- :class:`TriangularFactor` accumulates the R factor of the QR decomposition of
+  [W^(1/2) X, W^(1/2) z] by stacking each block under the current R (a "tall
+  skinny" QR), which is as accurate as a QR of the whole weighted design.  IRLS
+  falls back to it when X'WX is too ill-conditioned for a Cholesky solve.
+
+Both reduce to the same summary, an upper-triangular R with R'R = X'WX and the
+projection q = R^{-T} X'Wz, which :mod:`glmstats.linalg` solves.
+"""
+
+import numpy as np
+
+__all__ = ["CrossProducts", "TriangularFactor", "row_blocks", "DEFAULT_BLOCK_ELEMENTS"]
+
+#: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
+#: temporaries of one block (a few MB).
+DEFAULT_BLOCK_ELEMENTS = 1 << 19
+
+
+def row_blocks(n, p, block_rows=None):
+    """Yield slices covering range(n) in blocks of about ``DEFAULT_BLOCK_ELEMENTS / p`` rows."""
+    if block_rows is None:
+        block_rows = max(1024, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
+    for start in range(0, n, block_rows):
+        yield slice(start, min(start + block_rows, n))
+
+
+class CrossProducts:
+    """Accumulates X'WX and X'Wz over row blocks.
+
+    Parameters
+    ----------
+    p : int
+        Number of columns of X.
+    """
+
+    def __init__(self, p):
+        self.xtwx = np.zeros((p, p))
+        self.xtwz = np.zeros(p)
+
+    def add(self, X, w, z):
+        """Add the block's X'WX and X'Wz (w: working weights, z: working response)."""
+        Xw = X * np.sqrt(w)[:, None]
+        self.xtwx += Xw.T @ Xw
+        self.xtwz += X.T @ (w * z)
+
+    def merge(self, other):
+        """Add another accumulator's sums (partitions combined)."""
+        self.xtwx += other.xtwx
+        self.xtwz += other.xtwz
+        return self
+
+
+class TriangularFactor:
+    """Accumulates the R factor of the QR decomposition of [W^(1/2) X, W^(1/2) z] over row blocks.
+
+    Notes
+    -----
+    With R_aug the (p+1) x (p+1) factor so far, adding a block B = [W^(1/2) X_b, W^(1/2) z_b]
+    replaces R_aug by the R factor of [R_aug; B]: the Householder reflections that
+    reduce the stacked matrix are orthogonal, so the final factor is that of all rows.
+    The last column holds q = Q'W^(1/2)z; its last entry is the residual norm.
+    """
+
+    def __init__(self, p):
+        self.p = p
+        self.r_aug = np.zeros((0, p + 1))
+
+    def add(self, X, w, z):
+        sw = np.sqrt(w)
+        block = np.empty((X.shape[0], self.p + 1))
+        block[:, :self.p] = X * sw[:, None]
+        block[:, self.p] = z * sw
+        self.r_aug = np.linalg.qr(np.vstack([self.r_aug, block]), mode="r")
+
+    def merge(self, other):
+        self.r_aug = np.linalg.qr(np.vstack([self.r_aug, other.r_aug]), mode="r")
+        return self
+
+    @property
+    def r(self):
+        """The p x p upper-triangular factor (rows padded with zeros when fewer than p rows were seen)."""
+        out = np.zeros((self.p, self.p))
+        k = min(self.r_aug.shape[0], self.p)
+        out[:k] = self.r_aug[:k, :self.p]
+        return out
+
+    @property
+    def qtz(self):
+        out = np.zeros(self.p)
+        k = min(self.r_aug.shape[0], self.p)
+        out[:k] = self.r_aug[:k, self.p]
+        return out

@@ -1,0 +1,209 @@
+"""Iteratively reweighted least squares on arrays: R's ``glm.fit``.
+
+One iteration reads the data once, block by block (:func:`_evaluate`): for the
+current coefficients it computes eta, mu, the deviance, the domain checks, and the
+cross-products of the next weighted least-squares problem, with
+
+    working weights   w_i = prior_i * (d mu / d eta)^2 / V(mu_i)
+    working response  z_i = eta_i - offset_i + (y_i - mu_i) / (d mu / d eta)
+
+Solving that problem (:mod:`glmstats.linalg`) gives the next coefficients.  As in
+R, the fit starts from the family's ``starting_mu`` (or ``start_params``), halves
+the step while the deviance is not finite or eta/mu leave their valid region, and
+stops when |dev - dev_old| / (|dev| + 0.1) < tol.  Because the pass that evaluates
+the new coefficients also accumulates the cross-products at them, the covariance
+comes from the weights at the returned estimate.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import linalg
+from .gram import CrossProducts, TriangularFactor, row_blocks
+
+__all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError"]
+
+
+class FitError(ValueError):
+    """IRLS cannot start or cannot find valid coefficients (R's glm.fit errors)."""
+
+
+@dataclass
+class GLMData:
+    """The arrays IRLS reads: X (n, p), y (n,), prior weights (n,) = var_weights * freq_weights, offset (n,)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    offset: np.ndarray
+
+    @property
+    def shape(self):
+        return self.X.shape
+
+
+@dataclass
+class IRLSFit:
+    """What IRLS returns (arrays only; labelling happens in the results)."""
+
+    beta: np.ndarray          # NaN for aliased columns
+    kept: np.ndarray          # False for aliased columns
+    r: np.ndarray             # upper-triangular factor of X'WX (kept columns) at beta
+    deviance: float
+    n_iter: int
+    converged: bool
+    boundary: bool            # a step was halved in the last iteration
+    n_halvings: int
+    last_step: np.ndarray     # beta - previous beta at the end (diverging directions under separation)
+
+
+@dataclass
+class _Pass:
+    deviance: float
+    valid: bool
+    acc: object
+
+
+def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
+    """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta)."""
+    X, y, w, off = data.X, data.y, data.weights, data.offset
+    n, p = X.shape
+    link = family.link
+    acc = TriangularFactor(p) if use_qr else CrossProducts(p)
+    dev, valid = 0.0, True
+    with np.errstate(all="ignore"):
+        for sl in row_blocks(n, p, block_rows):
+            xb, yb, wb, ob = X[sl], y[sl], w[sl], off[sl]
+            eb = eta[sl] if eta is not None else xb @ beta + ob
+            mb = link.inverse(eb)
+            valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
+            pos = wb > 0
+            dev += float(np.sum(wb[pos] * family.unit_deviance(yb[pos], mb[pos])))
+            mu_eta = link.inverse_deriv(eb)
+            good = pos & (mu_eta != 0)
+            ww = np.where(good, wb * mu_eta ** 2 / family.variance(mb), 0.0)
+            zz = np.where(good, eb - ob + (yb - mb) / np.where(good, mu_eta, 1.0), 0.0)
+            good &= np.isfinite(ww) & np.isfinite(zz)
+            acc.add(xb, np.where(good, ww, 0.0), np.where(good, zz, 0.0))
+    if not np.isfinite(dev):
+        valid = False
+    return _Pass(dev, valid, acc)
+
+
+def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
+    """Solve the weighted least-squares step from a pass; switch to the QR route for good when needed."""
+    if isinstance(acc, CrossProducts):
+        step = linalg.solve_cholesky(acc.xtwx, acc.xtwz)
+        if step is not None:
+            return step
+        state["use_qr"] = True
+        acc = _evaluate(data, family, beta=beta, eta=eta, use_qr=True, block_rows=block_rows).acc
+    return linalg.solve_qr(acc.r, acc.qtz, rank_tol)
+
+
+def _factor(acc, kept, data, family, beta, block_rows):
+    """Upper-triangular factor of X_k'WX_k at beta for the kept columns (covariance)."""
+    if isinstance(acc, CrossProducts):
+        g = acc.xtwx[np.ix_(kept, kept)]
+        step = linalg.solve_cholesky(g, acc.xtwz[kept])
+        if step is not None:
+            return step.r
+        acc = _evaluate(data, family, beta=beta, use_qr=True, block_rows=block_rows).acc
+    r = acc.r[:, kept]
+    return np.linalg.qr(r, mode="r") if r.shape[1] else np.zeros((0, 0))
+
+
+def evaluate_mu(data, family, beta):
+    """eta and mu at beta (aliased coefficients count as 0)."""
+    eta = data.X @ np.where(np.isnan(beta), 0.0, beta) + data.offset
+    return eta, family.link.inverse(eta)
+
+
+def irls(data, family, *, start_params=None, maxiter=100, tol=1e-8, block_rows=None):
+    """Fit a GLM by IRLS with R's starting values, step-halving and convergence rule.
+
+    Parameters
+    ----------
+    data : GLMData
+    family : Family
+    start_params : array, optional
+        Starting coefficients (R's ``start``); otherwise mu starts at ``family.starting_mu(y)``.
+    maxiter : int
+    tol : float
+        R's ``epsilon``: stop when |dev - dev_old| / (|dev| + 0.1) < tol.
+
+    Returns
+    -------
+    IRLSFit
+
+    Notes
+    -----
+    Aliasing uses R's tolerance ``min(1e-7, tol / 1000)``, bounded below by 1e-11 so that a
+    very small ``tol`` (as in tests that fit to machine precision) still detects exact
+    collinearity.
+    """
+    n, p = data.X.shape
+    rank_tol = max(min(1e-7, tol / 1000.0), 1e-11)
+    state = {"use_qr": False}
+    link = family.link
+
+    if start_params is None:
+        with np.errstate(all="ignore"):
+            eta = link(family.starting_mu(data.y, data.weights))
+        beta_old = None
+        beta = None
+    else:
+        beta = np.asarray(start_params, dtype=float).copy()
+        if beta.shape != (p,):
+            raise ValueError(f"start_params has length {beta.size}, but the design has {p} columns")
+        eta = None
+        beta_old = beta.copy()
+    current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows)
+    if not current.valid:
+        raise FitError("cannot find valid starting values: the starting mu or eta is outside the family's or "
+                       "link's domain; please supply start_params")
+    dev_old = current.deviance
+    converged = boundary = False
+    n_halvings = 0
+    n_iter = 0
+    step = None
+    last_step = np.zeros(p)
+    for n_iter in range(1, maxiter + 1):
+        step = _solve(current.acc, data, family, beta, eta, rank_tol, state, block_rows)
+        if not np.all(np.isfinite(step.beta)):
+            break
+        beta_new = step.beta
+        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+        boundary = False
+        halvings = 0
+        while not current.valid:
+            if beta_old is None:
+                raise FitError("no valid set of coefficients has been found (the first step left the family's "
+                               "domain); please supply start_params")
+            halvings += 1
+            if halvings > maxiter:
+                raise FitError("cannot correct the step size: the deviance stays non-finite or mu stays outside "
+                               "the family's domain after repeated step-halving")
+            beta_new = (beta_new + beta_old) / 2.0
+            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+        if halvings:
+            boundary = True
+            n_halvings += halvings
+        last_step = beta_new - (beta_old if beta_old is not None else beta_new)
+        beta, eta = beta_new, None
+        dev = current.deviance
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < tol:
+            converged = True
+            break
+        dev_old = dev
+        beta_old = beta.copy()
+
+    if beta is None:  # maxiter == 0 or a non-finite first solve
+        raise FitError("IRLS produced no coefficients (non-finite values in the first weighted least-squares step)")
+    kept = step.kept if step is not None else np.ones(p, dtype=bool)
+    r = _factor(current.acc, kept, data, family, beta, block_rows)
+    out = beta.copy()
+    out[~kept] = np.nan
+    return IRLSFit(beta=out, kept=kept, r=r, deviance=current.deviance, n_iter=n_iter, converged=converged,
+                   boundary=boundary, n_halvings=n_halvings, last_step=last_step)

@@ -1,0 +1,394 @@
+"""The GLM front end: inputs checked and turned into arrays, ``fit()`` and its options.
+
+``GLM(y, X, ...)`` is the array interface (statsmodels-like: no intercept is added);
+``GLM.from_formula`` / :func:`glm` is the formula interface (R-like), built on
+:mod:`glmstats.design`.  Both end in the same arrays and the same IRLS engine.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from . import families as F
+from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from .irls import GLMData, evaluate_mu, irls
+
+__all__ = ["GLM", "glm"]
+
+_SCALE_OPTIONS = ("X2", "dev")
+_COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
+
+
+def _column_names(X):
+    if isinstance(X, pd.DataFrame):
+        return [str(c) for c in X.columns]
+    return [f"x{j + 1}" for j in range(X.shape[1])]
+
+
+def _numeric_exog(exog):
+    """exog as a float (n, p) array and its column names; non-numeric columns are an error."""
+    if isinstance(exog, pd.Series):
+        exog = exog.to_frame()
+    if isinstance(exog, pd.DataFrame):
+        bad = [str(c) for c in exog.columns
+               if not (pd.api.types.is_numeric_dtype(exog[c]) or pd.api.types.is_bool_dtype(exog[c]))]
+        if bad:
+            raise ValueError(f"exog has non-numeric columns {bad}; encode them (e.g. with the formula interface, "
+                             "which makes dummy variables) before using the array interface")
+        names = _column_names(exog)
+        X = exog.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        arr = np.asarray(exog)
+        if arr.dtype.kind not in "biuf":
+            try:
+                arr = arr.astype(float)
+            except (TypeError, ValueError):
+                raise ValueError("exog must be numeric; it holds values that are not numbers") from None
+        X = np.asarray(arr, dtype=float)
+        if X.ndim == 1:
+            X = X[:, None]
+        if X.ndim != 2:
+            raise ValueError(f"exog must be 2-dimensional, got {X.ndim} dimensions")
+        names = _column_names(X)
+    return np.ascontiguousarray(X), names
+
+
+def _vector(value, name, n):
+    """A keyword array argument (offset, weights, ...) as a float vector of length n, or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise ValueError(f"{name}={value!r} names a column, which only the formula interface (gs.glm) can look up; "
+                         "pass an array to GLM()")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric") from None
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ValueError(f"{name} has length {arr.shape[0] if arr.ndim else 1}, but there are {n} observations")
+    return arr
+
+
+def _endog(endog, family):
+    """y as a float vector; a two-column (successes, failures) response becomes proportions and trials."""
+    name = "y"
+    if isinstance(endog, pd.Series) and endog.name is not None:
+        name = str(endog.name)
+    if isinstance(endog, pd.DataFrame):
+        if endog.shape[1] == 1:
+            name = str(endog.columns[0])
+        elif endog.shape[1] == 2:
+            name = f"cbind({endog.columns[0]}, {endog.columns[1]})"
+    arr = np.asarray(endog)
+    if arr.dtype.kind == "b":
+        arr = arr.astype(float)
+    if arr.dtype.kind not in "iuf":
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError("endog (y) must be numeric (0/1 or counts for binomial); it holds values that are "
+                             "not numbers") from None
+    arr = np.asarray(arr, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim == 1:
+        return arr, None, name
+    if arr.ndim == 2 and arr.shape[1] == 2:
+        if not isinstance(family, F.Binomial):
+            raise ValueError("a two-column response (successes, failures) needs the binomial or quasibinomial family")
+        trials = arr[:, 0] + arr[:, 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.where(trials == 0, 0.0, arr[:, 0] / np.where(trials == 0, 1.0, trials))
+        y[np.isnan(trials)] = np.nan
+        return y, trials, name
+    raise ValueError(f"endog must be 1-dimensional (or two columns of successes and failures), got shape {arr.shape}")
+
+
+class GLM:
+    """Generalized linear model (R: ``glm``; statsmodels: ``GLM``).
+
+    Parameters
+    ----------
+    endog : array-like (n,) or (n, 2)
+        Response; for binomial also a two-column (successes, failures) array.
+    exog : array-like (n, p) or DataFrame
+        Design matrix. No intercept is added; params are indexed by its column names.
+    family : Family or str, optional
+        Default Gaussian. R's names are accepted (``"poisson"``, ``"Gamma"``, ...).
+    link : Link or str, optional
+        With a family name; default: the family's canonical link.
+    offset, exposure : array-like, optional
+        Known part of eta; exposure adds log(exposure) and needs the log link.
+    var_weights : array-like, optional
+        R's prior weights (binomial: numbers of trials for a proportion response).
+    freq_weights : array-like, optional
+        Each row counts as that many identical observations.
+    missing : {"drop", "raise"}
+        Rows with a missing value (NaN) are dropped (R's na.omit) or raise ValueError.
+    """
+
+    def __init__(self, endog, exog, family=None, link=None, offset=None, exposure=None, var_weights=None,
+                 freq_weights=None, missing="drop"):
+        self.family = F.get_family(family, link)
+        self.formula = None
+        self.design = None
+        y, trials, self.endog_name = _endog(endog, self.family)
+        X, self.exog_names = _numeric_exog(exog)
+        n = y.shape[0]
+        if X.shape[0] != n:
+            raise ValueError(f"endog has {n} rows but exog has {X.shape[0]}")
+        columns = {"offset": _vector(offset, "offset", n), "exposure": _vector(exposure, "exposure", n),
+                   "var_weights": _vector(var_weights, "var_weights", n),
+                   "freq_weights": _vector(freq_weights, "freq_weights", n)}
+        index = next((obj.index for obj in (endog, exog) if isinstance(obj, (pd.Series, pd.DataFrame))),
+                     pd.RangeIndex(n))
+        keep = self._missing_rows(y, X, columns, missing)
+        self.n_dropped = int(n - keep.sum())
+        columns = {k: (None if v is None else v[keep]) for k, v in columns.items()}
+        self._offset_source = {"offset": offset, "exposure": exposure}
+        self._setup(y[keep], X[keep], None if trials is None else trials[keep], columns, index[keep],
+                    has_intercept=None)
+
+    def _missing_rows(self, y, X, columns, missing):
+        if missing not in ("drop", "raise"):
+            raise ValueError(f'missing must be "drop" or "raise", not {missing!r}')
+        nan = {"endog": np.isnan(y)}
+        for j, name in enumerate(self.exog_names):
+            nan[name] = np.isnan(X[:, j])
+        nan.update({k: np.isnan(v) for k, v in columns.items() if v is not None})
+        bad = [k for k, v in nan.items() if v.any()]
+        self.dropped_columns = bad if missing == "drop" else []
+        if bad and missing == "raise":
+            raise ValueError(f"missing values (NaN) in {', '.join(bad)}; remove them or use missing='drop'")
+        return ~np.any(np.vstack(list(nan.values())), axis=0) if bad else np.ones(len(y), dtype=bool)
+
+    @classmethod
+    def from_formula(cls, formula, data, family=None, link=None, *, offset=None, exposure=None, var_weights=None,
+                     freq_weights=None, missing="drop"):
+        """Build a GLM from an R-style formula and a DataFrame (R: ``glm(formula, family, data)``).
+
+        The keyword arguments may name columns of ``data`` (``var_weights="n"``) or be arrays
+        of ``len(data)``. See :func:`glm`.
+        """
+        from .design import build_design
+
+        self = cls.__new__(cls)
+        self.family = F.get_family(family, link)
+        design = build_design(formula, data, offset=offset, exposure=exposure, var_weights=var_weights,
+                              freq_weights=freq_weights, missing=missing)
+        self.formula = formula
+        self.design = design
+        self.endog_name = design.response_name
+        self.exog_names = list(design.column_names)
+        self.n_dropped = design.n_dropped
+        self.dropped_columns = list(design.dropped_columns)
+        self._offset_source = {"offset": offset, "exposure": exposure}
+        offsets = [v for v in (design.offset, design.extra_offset) if v is not None]
+        columns = {"offset": sum(offsets) if offsets else None, "exposure": design.exposure,
+                   "var_weights": design.var_weights, "freq_weights": design.freq_weights}
+        if design.n_trials is not None and not isinstance(self.family, F.Binomial):
+            raise ValueError("a cbind(successes, failures) response needs the binomial or quasibinomial family")
+        self._setup(np.asarray(design.y, dtype=float), np.ascontiguousarray(design.X, dtype=float),
+                    design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
+        return self
+
+    def _setup(self, y, X, trials, columns, index, has_intercept):
+        """Checks shared by both interfaces, and the arrays IRLS reads."""
+        n, p = X.shape
+        if n == 0:
+            raise ValueError("no observations to fit (the data are empty, or every row has a missing value)")
+        for name, arr in (("endog", y), ("exog", X)):
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name} holds infinite values; remove or replace them")
+        for name, arr in columns.items():
+            if arr is not None and not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name} holds infinite values")
+        vw, fw = columns["var_weights"], columns["freq_weights"]
+        for name, w in (("var_weights", vw), ("freq_weights", fw)):
+            if w is not None and np.any(w < 0):
+                raise ValueError(f"{name} must be non-negative (found {np.min(w):g})")
+        offset = columns["offset"]
+        exposure = columns["exposure"]
+        if exposure is not None:
+            if np.any(exposure <= 0):
+                raise ValueError(f"exposure must be positive (found {np.min(exposure):g}); "
+                                 "it enters the model as log(exposure)")
+            if self.family.link.name != "log":
+                raise ValueError(f"exposure needs the log link (log(exposure) is added to eta); the model's link is "
+                                 f"{self.family.link.name!r}: pass offset= instead")
+            offset = np.log(exposure) if offset is None else offset + np.log(exposure)
+        self._has_offset = offset is not None
+        self._offset = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+        self._freq_weights = np.ones(n) if fw is None else fw
+        user_vw = np.ones(n) if vw is None else vw
+        self._var_weights = user_vw if trials is None else user_vw * trials
+        self._n_trials = trials
+        prior = self._var_weights * self._freq_weights
+        if not np.any(prior > 0):
+            raise ValueError("all weights are zero: there is nothing to fit")
+        self.family.check_y(y, prior)
+        if isinstance(self.family, F.Binomial) and type(self.family) is F.Binomial:
+            m = self._var_weights * y
+            if np.any(np.abs(m - np.round(m))[prior > 0] > 1e-3):
+                warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
+                              "not a whole number)", DomainWarning, stacklevel=3)
+        self._y = y
+        self._X = X
+        self.row_index = index
+        pos = prior > 0
+        if has_intercept is None:  # array interface: a non-zero constant column plays the intercept
+            xs = X[pos]
+            has_intercept = bool(xs.shape[0] > 0 and np.any(np.all(xs == xs[:1], axis=0) & (xs[0] != 0)))
+        self.has_intercept = has_intercept
+        nobs = float(np.sum(self._freq_weights[pos]))
+        self.nobs = int(nobs) if nobs.is_integer() else nobs
+        self.data = GLMData(X=X, y=y, weights=prior, offset=self._offset)
+
+    # ------------------------------------------------------------------------------------
+    def fit(self, *, maxiter=100, tol=1e-8, start_params=None, scale=None, cov_type="nonrobust", cov_kwds=None,
+            use_t=None):
+        """Fit by IRLS (R's ``glm.fit``) and return :class:`~glmstats.results.GLMResults`.
+
+        Parameters
+        ----------
+        maxiter : int
+            Maximum IRLS iterations (R's ``maxit``); a ConvergenceWarning when reached.
+        tol : float
+            Convergence: |dev - dev_old| / (|dev| + 0.1) < tol (R's ``epsilon``).
+        start_params : array-like, optional
+            Starting coefficients (R's ``start``).
+        scale : None, "X2", "dev" or float
+            None: 1 for binomial/Poisson/negative binomial, Pearson chi2 / df_resid otherwise
+            (R's ``summary.glm``); "X2": Pearson; "dev": deviance / df_resid; a float: fixed.
+        cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}
+            Covariance of the estimates (sandwich types as R's sandwich::vcovHC / vcovCL).
+        cov_kwds : dict, optional
+            ``{"groups": array}`` for ``cov_type="cluster"``.
+        use_t : bool, optional
+            t and F reference distributions; default: when the dispersion is estimated.
+        """
+        from .results import GLMResults
+
+        if not (isinstance(maxiter, (int, np.integer)) and maxiter >= 1):
+            raise ValueError(f"maxiter must be a positive integer, got {maxiter!r}")
+        if not (isinstance(tol, (int, float, np.floating)) and tol > 0):
+            raise ValueError(f"tol must be a positive number, got {tol!r}")
+        if not (scale is None or scale in _SCALE_OPTIONS
+                or (isinstance(scale, (int, float, np.floating)) and np.isfinite(scale) and scale > 0)):
+            raise ValueError(f'scale must be None, "X2", "dev" or a positive number, got {scale!r}')
+        if cov_type not in _COV_TYPES:
+            raise ValueError(f"unknown cov_type {cov_type!r}; choose one of {', '.join(_COV_TYPES)}")
+        fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
+        self._warn(fit, maxiter, tol)
+        return GLMResults(self, fit, scale=scale, cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t,
+                          tol=tol, maxiter=maxiter)
+
+    def _warn(self, fit, maxiter, tol):
+        if not fit.converged:
+            warnings.warn(f"IRLS did not converge in {maxiter} iterations (tol={tol:g}); the last iterate is "
+                          "returned", ConvergenceWarning, stacklevel=3)
+        if not fit.kept.all():
+            names = [n for n, k in zip(self.exog_names, fit.kept) if not k]
+            warnings.warn(f"design is rank deficient: {len(names)} coefficient(s) not defined because of "
+                          f"singularities (aliased, set to NaN): {', '.join(names)}", RankDeficientWarning,
+                          stacklevel=3)
+        involved = self.separation(fit)
+        if involved is not None:
+            what = "probabilities numerically 0 or 1" if isinstance(self.family, F.Binomial) else "rates numerically 0"
+            warnings.warn(f"fitted {what} occurred (perfect or quasi-perfect separation); coefficients involved: "
+                          f"{', '.join(involved) or 'unknown'}; their estimates and standard errors are not "
+                          "meaningful", PerfectSeparationWarning, stacklevel=3)
+
+    def separation(self, fit):
+        """Coefficient names still diverging when fitted values reached the boundary, or None (R's warnings)."""
+        _, mu = evaluate_mu(self.data, self.family, fit.beta)
+        pos = self.data.weights > 0
+        eps = 10 * np.finfo(float).eps
+        if isinstance(self.family, F.Binomial) or getattr(self.family, "variance_name", None) == "mu(1-mu)":
+            hit = np.any((mu[pos] > 1 - eps) | (mu[pos] < eps))
+        elif isinstance(self.family, (F.Poisson, F.NegativeBinomial)):
+            hit = np.any(mu[pos] < eps)
+        else:
+            hit = False
+        if not hit:
+            return None
+        step = np.abs(np.nan_to_num(fit.last_step))
+        if step.max() == 0:
+            return []
+        return [n for n, s in zip(self.exog_names, step) if s > 0.01 * step.max()]
+
+    # ------------------------------------------------------------------------------------
+    def _null_mu(self, tol=1e-10, maxiter=100):
+        """Fitted mean of the null model: intercept only (with the offset) or the offset alone (R's glm)."""
+        d = self.data
+        if not self.has_intercept:
+            return self.family.link.inverse(d.offset)
+        if not self._has_offset:
+            pos = d.weights > 0
+            return np.full_like(d.y, np.sum(d.weights[pos] * d.y[pos]) / np.sum(d.weights[pos]))
+        null = GLMData(X=np.ones((d.y.shape[0], 1)), y=d.y, weights=d.weights, offset=d.offset)
+        fit = irls(null, self.family, maxiter=maxiter, tol=tol)
+        return evaluate_mu(null, self.family, fit.beta)[1]
+
+    def _new_exog(self, newdata, offset=None, exposure=None):
+        """Design rows and offset for prediction on new data."""
+        if self.design is not None:
+            if not isinstance(newdata, pd.DataFrame):
+                raise TypeError("newdata must be a pandas DataFrame for a model built from a formula")
+            X, off = self.design.transform(newdata)
+            offs = [] if off is None else [np.asarray(off, dtype=float)]
+        else:
+            if isinstance(newdata, pd.DataFrame) and set(self.exog_names) <= set(map(str, newdata.columns)):
+                newdata = newdata[[c for c in newdata.columns if str(c) in self.exog_names]]
+                newdata.columns = [str(c) for c in newdata.columns]
+                newdata = newdata[self.exog_names]
+            X, _ = _numeric_exog(newdata)
+            if X.shape[1] != len(self.exog_names):
+                raise ValueError(f"newdata has {X.shape[1]} columns, the model has {len(self.exog_names)}")
+            offs = []
+        n = X.shape[0]
+        for name, given in (("offset", offset), ("exposure", exposure)):
+            source = self._offset_source.get(name)
+            if given is None and isinstance(source, str) and self.design is not None:
+                if source not in newdata.columns:
+                    raise ValueError(f"newdata has no column {source!r}, which the model uses as its {name}")
+                given = newdata[source].to_numpy(dtype=float)
+            elif given is None and source is not None:
+                raise ValueError(f"the model was fitted with an {name} array; pass {name}= for the new rows")
+            if given is not None:
+                v = _vector(given, name, n)
+                if name == "exposure":
+                    if np.any(v <= 0):
+                        raise ValueError("exposure must be positive")
+                    v = np.log(v)
+                offs.append(v)
+        return X, (sum(offs) if offs else np.zeros(n))
+
+
+def glm(formula, data, family=None, link=None, *, offset=None, exposure=None, var_weights=None, freq_weights=None,
+        missing="drop"):
+    """Generalized linear model from a formula (R: ``glm(formula, family, data, weights, offset)``).
+
+    Parameters
+    ----------
+    formula : str
+        formulaic/R formula, e.g. ``"counts ~ outcome + treatment"``, ``"cbind(s, f) ~ x"``,
+        ``"y ~ x + offset(np.log(n))"``.
+    data : pandas.DataFrame
+    family, link :
+        A Family instance or R's family name; a link instance or name.
+    offset, exposure, var_weights, freq_weights : str or array-like, optional
+        A column name of ``data`` or an array of ``len(data)``.
+    missing : {"drop", "raise"}
+
+    Returns
+    -------
+    GLM
+        Call ``.fit()`` on it.
+    """
+    return GLM.from_formula(formula, data, family=family, link=link, offset=offset, exposure=exposure,
+                            var_weights=var_weights, freq_weights=freq_weights, missing=missing)

@@ -1,0 +1,331 @@
+"""GLMResults: estimates, fit statistics, residuals and predictions of a fitted GLM.
+
+Numbers follow R: ``summary.glm`` (dispersion, standard errors, t or z), ``logLik.glm``,
+``AIC``, ``BIC``, ``residuals.glm``, ``predict.glm``; robust covariances follow the
+sandwich package (``vcovHC``, ``vcovCL``) on a glm object.
+"""
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import linalg
+from .gram import row_blocks
+
+__all__ = ["GLMResults"]
+
+
+class GLMResults:
+    """Results of :meth:`GLM.fit` (R: a ``glm`` object with its ``summary``).
+
+    Attributes
+    ----------
+    params, bse, tvalues, pvalues : Series
+        Estimates, standard errors, Wald statistics (t or z) and their p-values, by term;
+        NaN for aliased terms (R's NA).
+    scale : float
+        The dispersion: 1 when fixed, otherwise Pearson chi2 / df_resid (R's summary.glm) or as asked.
+    nobs, df_resid, df_model, rank : number
+        R's nobs (rows with non-zero weight, times freq_weights), df.residual, df.null - df.residual, rank.
+    deviance, null_deviance, pearson_chi2, llf, llnull, aic, bic : float
+    converged, n_iter : bool, int
+    use_t : bool
+        Whether t/F (dispersion estimated) or z/chi2 reference distributions are used.
+    """
+
+    method = "IRLS"
+
+    def __init__(self, model, fit, *, scale=None, cov_type="nonrobust", cov_kwds=None, use_t=None, tol=1e-8,
+                 maxiter=100):
+        self.model = model
+        self.family = model.family
+        self.endog_name = model.endog_name
+        self.tol, self.maxiter = tol, maxiter
+        self._fit = fit
+        names = model.exog_names
+        self._beta = fit.beta
+        self.aliased = pd.Series(~fit.kept, index=names)
+        self.rank = int(fit.kept.sum())
+        self.n_iter = fit.n_iter
+        self.converged = fit.converged
+        self.boundary = fit.boundary
+        self.deviance = fit.deviance
+        self.n_dropped = model.n_dropped
+        self.dropped_columns = list(model.dropped_columns)
+        self.separation = model.separation(fit) or []
+        self.nobs = model.nobs
+        self.df_resid = self.nobs - self.rank
+        self.df_model = (self.nobs - int(model.has_intercept)) - self.df_resid
+
+        d = model.data
+        self._eta = d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
+        self._mu = self.family.link.inverse(self._eta)
+        pos = d.weights > 0
+        with np.errstate(all="ignore"):
+            pearson = d.weights * (d.y - self._mu) ** 2 / self.family.variance(self._mu)
+        self.pearson_chi2 = float(np.sum(pearson[pos]))
+
+        self._set_scale(scale)
+        self.use_t = (not self.fixed_scale) if use_t is None else bool(use_t)
+        self._cov_unscaled = linalg.unscaled_cov(fit.r)
+        self._set_cov(cov_type, cov_kwds or {})
+
+    # --- dispersion and covariance -----------------------------------------------------
+    def _set_scale(self, scale):
+        if isinstance(scale, str):
+            stat = self.pearson_chi2 if scale == "X2" else self.deviance
+            self.fixed_scale = False
+            self.scale_method = ("Pearson chi2" if scale == "X2" else "deviance") + " / df_resid"
+            self.scale = stat / self.df_resid if self.df_resid > 0 else np.nan
+        elif scale is not None:
+            self.fixed_scale, self.scale, self.scale_method = True, float(scale), "fixed by the user"
+        elif self.family.fixed_scale:
+            self.fixed_scale, self.scale, self.scale_method = True, 1.0, "fixed at 1"
+        else:
+            self.fixed_scale = False
+            self.scale_method = "Pearson chi2 / df_resid"
+            self.scale = self.pearson_chi2 / self.df_resid if self.df_resid > 0 else np.nan
+        if not np.isfinite(self.scale):
+            import warnings
+
+            warnings.warn("no residual degrees of freedom to estimate the dispersion: scale, standard errors and "
+                          "tests are NaN", RuntimeWarning, stacklevel=4)
+
+    def _expand(self, cov_kept):
+        p = len(self.model.exog_names)
+        cov = np.full((p, p), np.nan)
+        kept = self._fit.kept
+        cov[np.ix_(kept, kept)] = cov_kept
+        return cov
+
+    def _set_cov(self, cov_type, cov_kwds):
+        self.cov_type = cov_type
+        self.cov_kwds = dict(cov_kwds)
+        if cov_type == "nonrobust":
+            self._cov = self._expand(self.scale * self._cov_unscaled)
+        else:
+            self._cov = self._expand(self._sandwich(cov_type, cov_kwds))
+
+    def _sandwich(self, cov_type, cov_kwds):
+        """(X'WX)^-1 M (X'WX)^-1 with M from the score contributions x_i w_i r_i (working weight times
+        working residual), as sandwich's vcovHC / vcovCL on a glm (the dispersion cancels)."""
+        d = self.model.data
+        kept = self._fit.kept
+        bread = self._cov_unscaled
+        link = self.family.link
+        k = int(kept.sum())
+        n = self.nobs
+        groups = None
+        if cov_type == "cluster":
+            if "groups" not in cov_kwds:
+                raise ValueError('cov_type="cluster" needs cov_kwds={"groups": array of cluster labels}')
+            g = np.asarray(cov_kwds["groups"])
+            if g.shape[0] != d.y.shape[0]:
+                raise ValueError(f"cluster groups have length {g.shape[0]}, but the model has {d.y.shape[0]} rows")
+            codes, uniques = pd.factorize(g)
+            if np.any(codes < 0):
+                raise ValueError("cluster groups hold missing values")
+            groups = np.zeros((len(uniques), k))
+        meat = np.zeros((k, k))
+        for sl in row_blocks(d.y.shape[0], k):
+            xb = d.X[sl][:, kept]
+            eta, mu = self._eta[sl], self._mu[sl]
+            mu_eta = link.inverse_deriv(eta)
+            score_w = d.weights[sl] * mu_eta * (d.y[sl] - mu) / self.family.variance(mu)
+            psi = xb * score_w[:, None]
+            if cov_type in ("HC2", "HC3"):
+                ww = d.weights[sl] * mu_eta ** 2 / self.family.variance(mu)
+                h = ww * np.einsum("ij,jk,ik->i", xb, bread, xb)
+                psi = psi / ((1.0 - h) if cov_type == "HC3" else np.sqrt(1.0 - h))[:, None]
+            if groups is not None:
+                np.add.at(groups, codes[sl], psi)
+            else:
+                meat += psi.T @ psi
+        if groups is not None:
+            meat = groups.T @ groups
+            G = groups.shape[0]
+            meat *= G / (G - 1.0) * (n - 1.0) / (n - k)
+        elif cov_type == "HC1":
+            meat *= n / (n - k)
+        return bread @ meat @ bread
+
+    def get_robustcov_results(self, cov_type, **cov_kwds):
+        """A copy of these results with another covariance (no refit); R: ``sandwich::vcovHC``/``vcovCL``."""
+        import copy
+
+        new = copy.copy(self)
+        new._set_cov(cov_type, cov_kwds.get("cov_kwds", cov_kwds))
+        for attr in ("bse", "tvalues", "pvalues"):
+            new.__dict__.pop(attr, None)
+        return new
+
+    def cov_params(self):
+        """Covariance matrix of the estimates (R: ``vcov``), NaN rows/columns for aliased terms."""
+        names = self.model.exog_names
+        return pd.DataFrame(self._cov.copy(), index=names, columns=names)
+
+    # --- coefficient level -------------------------------------------------------------
+    @property
+    def params(self):
+        return pd.Series(self._beta.copy(), index=self.model.exog_names, name="coef")
+
+    @cached_property
+    def bse(self):
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.model.exog_names, name="std err")
+
+    @cached_property
+    def tvalues(self):
+        return (self.params / self.bse).rename("t" if self.use_t else "z")
+
+    def _dist(self):
+        return stats.t(self.df_resid) if self.use_t else stats.norm()
+
+    @cached_property
+    def pvalues(self):
+        return pd.Series(2.0 * self._dist().sf(np.abs(self.tvalues.to_numpy())), index=self.model.exog_names,
+                         name="P>|t|" if self.use_t else "P>|z|")
+
+    def conf_int(self, alpha=0.05, method="wald"):
+        """Confidence intervals, DataFrame with columns ``lower``, ``upper``.
+
+        ``"wald"``: coef -/+ q * se with q from t(df_resid) when ``use_t`` else the normal
+        (R: ``confint.default`` under z). Profile intervals come with the inference toolkit.
+        """
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        if method != "wald":
+            raise NotImplementedError(f"conf_int(method={method!r}) is not available yet; use method='wald'")
+        q = self._dist().ppf(1.0 - alpha / 2.0)
+        b, se = self.params, self.bse
+        return pd.DataFrame({"lower": b - q * se, "upper": b + q * se})
+
+    # --- likelihood --------------------------------------------------------------------
+    def _loglike(self, mu, deviance):
+        m = self.model
+        w, f = m._var_weights, m._freq_weights
+        if m._n_trials is not None:  # cbind(s, f): R's dbinom(s, s + f, mu) times the user's weights
+            w, f = m._n_trials, f * m._var_weights / np.where(m._n_trials > 0, m._n_trials, 1.0)
+        scale = self.family.loglike_scale(deviance, w, f)
+        return self.family.loglike(m._y, mu, w, scale, freq_weights=f)
+
+    @cached_property
+    def llf(self):
+        """Log-likelihood as R's ``logLik.glm`` (NaN for quasi families)."""
+        return self._loglike(self._mu, self.deviance)
+
+    @property
+    def _k_loglike(self):
+        return self.rank + int(self.family.scale_in_loglike)
+
+    @property
+    def aic(self):
+        """-2 llf + 2 k, k = rank (+1 for the dispersion of Gaussian, Gamma, inverse Gaussian), as R's AIC."""
+        return -2.0 * self.llf + 2.0 * self._k_loglike
+
+    @property
+    def bic(self):
+        return -2.0 * self.llf + np.log(self.nobs) * self._k_loglike
+
+    @cached_property
+    def _null(self):
+        mu0 = self.model._null_mu(tol=min(self.tol, 1e-10), maxiter=max(self.maxiter, 100))
+        dev0 = self.family.deviance(self.model._y, mu0, self.model.data.weights)
+        return mu0, dev0
+
+    @property
+    def null_deviance(self):
+        """Deviance of the intercept-only model (offset only without intercept), refitted with the same
+        offset and weights (R: ``null.deviance``)."""
+        return self._null[1]
+
+    @cached_property
+    def llnull(self):
+        mu0, dev0 = self._null
+        return self._loglike(mu0, dev0)
+
+    # --- observation level ---------------------------------------------------------------
+    def _series(self, values, name):
+        return pd.Series(values, index=self.model.row_index, name=name)
+
+    @property
+    def fittedvalues(self):
+        """Fitted means mu (R: ``fitted``)."""
+        return self._series(self._mu.copy(), "fitted")
+
+    @property
+    def linear_predictor(self):
+        """eta = X b + offset (R: ``linear.predictors``)."""
+        return self._series(self._eta.copy(), "linear_predictor")
+
+    @property
+    def resid_response(self):
+        return self._series(self.model._y - self._mu, "resid_response")
+
+    @property
+    def resid_pearson(self):
+        """(y - mu) sqrt(w) / sqrt(V(mu)), w the prior weights (R: ``residuals(type = "pearson")``)."""
+        m = self.model
+        with np.errstate(all="ignore"):
+            r = (m._y - self._mu) * np.sqrt(m._var_weights) / np.sqrt(self.family.variance(self._mu))
+        return self._series(r, "resid_pearson")
+
+    @property
+    def resid_deviance(self):
+        m = self.model
+        return self._series(self.family.resid_deviance(m._y, self._mu, m._var_weights), "resid_deviance")
+
+    @property
+    def resid_working(self):
+        """(y - mu) / (d mu / d eta) (R: ``residuals(type = "working")``)."""
+        r = (self.model._y - self._mu) / self.family.link.inverse_deriv(self._eta)
+        return self._series(r, "resid_working")
+
+    @property
+    def resid_anscombe(self):
+        m = self.model
+        with np.errstate(all="ignore"):
+            return self._series(self.family.resid_anscombe(m._y, self._mu, m._var_weights), "resid_anscombe")
+
+    # --- prediction ----------------------------------------------------------------------
+    def predict(self, newdata=None, which="mean", offset=None, exposure=None):
+        """Predicted means (``which="mean"``) or linear predictors (``"linear"``).
+
+        Parameters
+        ----------
+        newdata : DataFrame or array, optional
+            New rows: raw data for a formula model (the fit's formula spec is reused; offset(...)
+            terms and offset/exposure columns are evaluated on it), a design matrix otherwise.
+            None: the fitted values.
+        offset, exposure : array-like, optional
+            For the new rows (needed when the model was fitted with offset/exposure arrays).
+
+        Notes
+        -----
+        Aliased coefficients count as 0, as R's ``predict.glm``.
+        """
+        if which not in ("mean", "linear"):
+            raise ValueError(f'which must be "mean" or "linear", not {which!r}')
+        if newdata is None:
+            if offset is not None or exposure is not None:
+                raise ValueError("offset/exposure in predict() go with newdata")
+            eta = self._eta
+            index = self.model.row_index
+        else:
+            X, off = self.model._new_exog(newdata, offset=offset, exposure=exposure)
+            eta = X @ np.where(self._fit.kept, self._beta, 0.0) + off
+            index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
+        values = eta if which == "linear" else self.family.link.inverse(eta)
+        return pd.Series(np.asarray(values, dtype=float).copy(), index=index, name=which)
+
+    # --- rendering -----------------------------------------------------------------------
+    def summary(self, alpha=0.05):
+        """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX)."""
+        from .summary import Summary
+
+        return Summary(self, alpha=alpha)
+
+    def __repr__(self):
+        return (f"<GLMResults: {self.family.name}({self.family.link.name}), nobs={self.nobs:g}, "
+                f"deviance={self.deviance:.6g}>")
