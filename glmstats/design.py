@@ -26,7 +26,6 @@ import builtins
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -162,7 +161,7 @@ class Design:
         if na_cols:
             raise ValueError(f"newdata has missing values in column(s) {na_cols}; "
                              "drop or fill those rows before predicting")
-        materializer = self.spec.get_materializer(newdata[needed], context=_CONTEXT)
+        materializer = self.spec.get_materializer(_prepare_frame(newdata[needed]), context=_CONTEXT)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -170,8 +169,7 @@ class Design:
             except FormulaicError as e:
                 raise ValueError(f"cannot build the model matrix of {self.formula!r} "
                                  f"for newdata: {_plain(e)}") from e
-        _check_levels(self.spec, materializer, caught)
-        for w in caught:  # not ours to swallow: pass them on
+        for w in _check_levels(self.spec, materializer, caught):  # not ours to swallow: pass on
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         full = np.asarray(mm, dtype=np.float64)
         x_pos, off_pos, _ = _split_terms(self.spec)
@@ -294,7 +292,7 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
     y, n_trials, X, names, form_offset, spec = parts
     kw = {name: (arr[keep] if arr is not None else None) for name, (_, arr, _) in keywords.items()}
     _check_finite("data", X, names, form_offset, y=y, response=lhs,
-                  **{k: v for k, v in kw.items() if v is not None})
+                  keywords={k: v for k, v in kw.items() if v is not None})
     _, _, terms = _split_terms(spec)
     term_columns = {t: cols for t, cols in terms}
     return Design(
@@ -466,14 +464,7 @@ def _split_terms(spec):
 
 def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
     """Evaluate the response and the right-hand side on the kept rows."""
-    rows = data.loc[keep, used] if not keep.all() else data[used]
-    # R's glm() uses drop.unused.levels = TRUE: a category absent from the rows
-    # used gets no column (formulaic would add an all-zero one).
-    categorical = [c for c in used if isinstance(rows[c].dtype, pd.CategoricalDtype)]
-    if categorical:
-        rows = rows.copy(deep=False)
-        for c in categorical:
-            rows[c] = rows[c].cat.remove_unused_categories()
+    rows = _prepare_frame(data.loc[keep, used] if not keep.all() else data[used], fit=True)
     values = [_eval_response(e, rows, lhs) for e in responses]
     if len(values) == 2:
         s, f = values
@@ -496,6 +487,28 @@ def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
     names = [spec.column_names[j] for j in x_pos]
     form_offset = full[:, off_pos].sum(axis=1) if off_pos else None
     return y, n_trials, X, names, form_offset, spec
+
+
+def _prepare_frame(frame, fit=False):
+    """Column types formulaic reads as R does: strings as categories, no unused levels.
+
+    formulaic 1.2 treats pandas' nullable ``"string"`` dtype as numeric (and
+    fails); as object columns they are categorical, as R's character columns.
+    At fit time, R's glm() uses ``drop.unused.levels = TRUE``: a category absent
+    from the rows used gets no column (formulaic would add an all-zero one).
+    """
+    fixes = {}
+    for c in frame.columns:
+        dtype = frame[c].dtype
+        if isinstance(dtype, pd.StringDtype) and getattr(dtype, "na_value", None) is pd.NA:
+            fixes[c] = frame[c].astype(object)
+        elif fit and isinstance(dtype, pd.CategoricalDtype):
+            fixes[c] = frame[c].cat.remove_unused_categories()
+    if fixes:
+        frame = frame.copy(deep=False)
+        for c, values in fixes.items():
+            frame[c] = values
+    return frame
 
 
 def _eval_response(expr, rows, lhs):
@@ -572,23 +585,25 @@ def _nan_rows(parts, response):
     return bad, which
 
 
-def _check_finite(where, X, names, offset, y=None, response=None, **arrays):
+def _check_finite(where, X, names, offset, y=None, response=None, keywords=None):
     """Infinite values give wrong numbers downstream: say where they are."""
     bad = [n for j, n in enumerate(names) if not np.isfinite(X[:, j]).all()]
     if offset is not None and not np.isfinite(offset).all():
         bad.append("offset()")
     if y is not None and not np.isfinite(y).all():
         bad.append(f"response {response!r}")
-    bad += [k for k, v in arrays.items() if not np.isfinite(v).all()]
+    bad += [k for k, v in (keywords or {}).items() if not np.isfinite(v).all()]
     if bad:
         raise ValueError(f"non-finite values in {bad} ({where})")
 
 
 def _check_levels(spec, materializer, caught):
-    """Raise if newdata has a category level the fit did not see.
+    """Raise if newdata has a category level the fit did not see; else return the other warnings.
 
-    formulaic only warns (DataMismatchWarning) and encodes such a row as the
-    reference level, which would give a wrong prediction.
+    formulaic only warns (DataMismatchWarning) and encodes such a row with
+    all-zero dummies, i.e. as the reference level: a wrong prediction. The
+    levels are compared on the factor values formulaic evaluated, so the error
+    can name the variable; formulaic's warning is the fallback.
     """
     problems = []
     for expr, (kind, state) in spec.encoder_state.items():
@@ -610,8 +625,7 @@ def _check_levels(spec, materializer, caught):
         problems = [f"formulaic: {m}" for m in mismatch]
     if problems:
         raise ValueError("newdata has unseen category levels: " + "; ".join(problems))
-    # formulaic's own warning is replaced by the check above.
-    caught[:] = [w for w in caught if not issubclass(w.category, DataMismatchWarning)]
+    return [w for w in caught if not issubclass(w.category, DataMismatchWarning)]
 
 
 def _unique(items):
