@@ -11,10 +11,7 @@ from .irls import FitError
 from .model import GLM, glm
 from .results import GLMResults
 
-try:  # bundled datasets (written alongside; see glmstats/datasets.py)
-    from . import datasets
-except ImportError:  # pragma: no cover
-    datasets = None
+from . import datasets
 
 __version__ = "0.1.0"
 

@@ -191,12 +191,17 @@ class GLMResults:
         """Confidence intervals, DataFrame with columns ``lower``, ``upper``.
 
         ``"wald"``: coef -/+ q * se with q from t(df_resid) when ``use_t`` else the normal
-        (R: ``confint.default`` under z). Profile intervals come with the inference toolkit.
+        (R: ``confint.default`` under z). ``"profile"``: profile-likelihood intervals (R: MASS's
+        ``confint.glm``), see :func:`glmstats.profile.profile_conf_int`.
         """
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        if method == "profile":
+            from .profile import profile_conf_int
+
+            return profile_conf_int(self, alpha=alpha)
         if method != "wald":
-            raise NotImplementedError(f"conf_int(method={method!r}) is not available yet; use method='wald'")
+            raise ValueError(f'method must be "wald" or "profile", not {method!r}')
         q = self._dist().ppf(1.0 - alpha / 2.0)
         b, se = self.params, self.bse
         return pd.DataFrame({"lower": b - q * se, "upper": b + q * se})
@@ -318,6 +323,49 @@ class GLMResults:
             index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
         values = eta if which == "linear" else self.family.link.inverse(eta)
         return pd.Series(np.asarray(values, dtype=float).copy(), index=index, name=which)
+
+    # --- inference toolkit (each in its own module) ----------------------------------------
+    def wald_test(self, hypothesis, use_f=None):
+        """Wald test of linear restrictions R b = q (R: ``car::linearHypothesis``); see :mod:`glmstats.hypothesis`."""
+        from .hypothesis import wald_test
+
+        return wald_test(self, hypothesis, use_f=use_f)
+
+    def t_test(self, hypothesis):
+        """One test per linear combination: estimate, se, statistic, p-value, CI; see :mod:`glmstats.hypothesis`."""
+        from .hypothesis import t_test
+
+        return t_test(self, hypothesis)
+
+    def anova(self, test="default"):
+        """Sequential (type I) analysis of deviance by formula term (R: ``anova.glm``); see :mod:`glmstats.anova`."""
+        from .anova import anova_sequential
+
+        return anova_sequential(self, test=test)
+
+    def drop1(self, test=None):
+        """Single-term deletions respecting marginality (R: ``drop1.glm``); see :mod:`glmstats.anova`."""
+        from .anova import drop1
+
+        return drop1(self, test=test)
+
+    def get_influence(self):
+        """Leverage, Cook's distance, standardized/studentized residuals, DFBETA(S) (R's ``influence.measures``)."""
+        from .influence import GLMInfluence
+
+        return GLMInfluence(self)
+
+    def get_prediction(self, newdata=None, which="mean", offset=None, exposure=None):
+        """Predictions with standard errors and intervals (R: ``predict.glm(se.fit = TRUE)``)."""
+        from .prediction import get_prediction
+
+        return get_prediction(self, newdata, which=which, offset=offset, exposure=exposure)
+
+    def simulate(self, nsim=1, seed=None):
+        """nsim draws of the response from the fitted distribution (R: ``simulate.glm``)."""
+        from .prediction import simulate
+
+        return simulate(self, nsim=nsim, seed=seed)
 
     # --- rendering -----------------------------------------------------------------------
     def summary(self, alpha=0.05):

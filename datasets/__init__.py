@@ -1,0 +1,1 @@
+"""Classic public datasets bundled with glmstats (installed as ``glmstats._datasets``)."""
