@@ -108,6 +108,24 @@ def _endog(endog, family):
     raise ValueError(f"endog must be 1-dimensional (or two columns of successes and failures), got shape {arr.shape}")
 
 
+def _factor_response(formula, data, family):
+    """A categorical response of a binomial model becomes 0/1 as in R: failure = the first (sorted) level."""
+    if not (isinstance(family, F.Binomial) and isinstance(formula, str) and isinstance(data, pd.DataFrame)):
+        return data
+    lhs = formula.split("~", 1)[0].strip()
+    if lhs not in data.columns:
+        return data
+    col = data[lhs]
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return data
+    levels = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
+    if len(levels) < 2:
+        raise ValueError(f"the response {lhs!r} has a single level {list(levels)}; a binomial model needs two")
+    data = data.copy()
+    data[lhs] = np.where(col.isna(), np.nan, (col != levels[0]).astype(float))
+    return data
+
+
 class GLM:
     """Generalized linear model (R: ``glm``; statsmodels: ``GLM``).
 
@@ -178,6 +196,7 @@ class GLM:
 
         self = cls.__new__(cls)
         self.family = F.get_family(family, link)
+        data = _factor_response(formula, data, self.family)
         design = build_design(formula, data, offset=offset, exposure=exposure, var_weights=var_weights,
                               freq_weights=freq_weights, missing=missing)
         self.formula = formula
