@@ -6,6 +6,7 @@
 """
 
 from . import families, links
+from .anova import anova
 from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
 from .irls import FitError
 from .model import GLM, glm
@@ -16,6 +17,6 @@ from . import datasets
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "RankDeficientWarning", "DomainWarning", "FitError",
 ]

@@ -1,0 +1,563 @@
+"""Analysis of deviance: sequential tables, nested-model comparisons and single-term deletions.
+
+Three tables, each a DataFrame with R's row and column names (NaN where R prints nothing):
+
+- :func:`anova_sequential` (``res.anova()``): terms added one at a time, in formula order
+  (R: ``anova(m, test = ...)``, ``stats:::anova.glm``);
+- :func:`anova` (``gs.anova(m1, m2, ...)``): nested models fitted to the same rows
+  (R: ``anova(m1, m2, test = ...)``, ``stats:::anova.glmlist``);
+- :func:`drop1` (``res.drop1()``): each term that marginality allows dropped in turn
+  (R: ``drop1(m, test = ...)``, ``stats:::drop1.glm``).
+
+Submodels are refitted with the same response, prior weights, offset and family by the IRLS
+engine, with ``tol = min(res.tol, 1e-10)`` so that the deviance differences are exact to many
+more digits than they are printed with.
+
+Tests, with phi the dispersion and D a deviance difference on ``Df`` degrees of freedom:
+
+- ``"Chisq"`` (alias ``"LRT"``): D / phi against chi2(Df);
+- ``"F"``: F = D / Df / phi against F(Df, df_phi), df_phi the residual df of the model that
+  phi comes from (infinite when the dispersion is fixed);
+- ``"Rao"``: the score statistic of the larger model at the smaller model's fit, as R computes
+  it: the weighted (working weights) regression sum of squares of the smaller fit's working
+  residuals on the larger design, over phi, against chi2(Df).
+
+In :func:`anova_sequential` and :func:`anova`, phi is the dispersion of the full (largest)
+model as ``res.scale`` gives it (R's ``summary.glm`` dispersion: 1 for binomial/Poisson,
+Pearson chi2 / df_resid otherwise); :func:`drop1` follows ``drop1.glm`` (see there).
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .exceptions import ConvergenceWarning, GLMStatsWarning
+from .irls import GLMData, evaluate_mu, irls
+
+__all__ = ["anova_sequential", "anova", "drop1"]
+
+_ANOVA_COLUMNS = ["Df", "Deviance", "Resid. Df", "Resid. Dev"]
+_MODELS_COLUMNS = ["Resid. Df", "Resid. Dev", "Df", "Deviance"]
+
+
+# --- arguments -------------------------------------------------------------------------------
+def _test_name(test, where):
+    """R's test names; "LRT" is "Chisq", "none" is None."""
+    if test is None or (isinstance(test, str) and test.lower() == "none"):
+        return None
+    names = {"chisq": "Chisq", "lrt": "Chisq", "f": "F", "rao": "Rao"}
+    if not isinstance(test, str) or test.lower() not in names:
+        raise ValueError(f'{where}: test must be "Chisq" (or "LRT"), "F", "Rao" or None, not {test!r}')
+    return names[test.lower()]
+
+
+def _warn_f_fixed(res):
+    fam = res.family.name
+    if fam in ("binomial", "poisson"):
+        msg = f"using the F test with the {fam} family is inappropriate (it assumes the quasi{fam} family)"
+    else:
+        msg = "using the F test with a fixed dispersion is inappropriate"
+    warnings.warn(msg, GLMStatsWarning, stacklevel=3)
+
+
+# --- terms ---------------------------------------------------------------------------------
+def _split_factors(name):
+    """'a:b' -> {'a', 'b'}, splitting on ':' outside parentheses and brackets."""
+    parts, depth, cur = [], 0, ""
+    for ch in name:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == ":" and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return frozenset(p.strip() for p in parts)
+
+
+def _terms(res):
+    """The intercept's columns and [(term, columns, factors)] for the other terms, in model order.
+
+    Formula models: the formula's terms (``model.design``). Array models: every column is a
+    term of its own, except a constant column, which plays the intercept.
+    """
+    model = res.model
+    design = getattr(model, "design", None)
+    if design is not None:
+        factors = {}
+        spec = getattr(design, "spec", None)
+        for term in getattr(spec, "term_indices", {}) or {}:
+            name = "Intercept" if str(term) == "1" else str(term)
+            try:
+                factors[name] = frozenset(str(f) for f in term.factors)
+            except AttributeError:
+                pass
+        cols = design.term_columns
+        intercept = list(cols.get("Intercept", []))
+        terms = [(t, list(cols[t]), factors.get(t) or _split_factors(t))
+                 for t in design.term_names if t != "Intercept"]
+        return intercept, terms
+    X = model.data.X
+    intercept = []
+    if model.has_intercept:
+        xs = X[model.data.weights > 0]
+        const = np.flatnonzero(np.all(xs == xs[:1], axis=0) & (xs[0] != 0))
+        intercept = [int(const[0])]
+    names = list(model.exog_names)
+    terms = [(names[j], [j], frozenset([names[j]])) for j in range(X.shape[1]) if j not in intercept]
+    return intercept, terms
+
+
+def _droppable(terms):
+    """Terms not contained in another term (R's ``drop.scope``: ``a`` and ``b`` stay while ``a:b`` is in)."""
+    out = []
+    for i, (name, cols, fi) in enumerate(terms):
+        if not any(fi <= fj for j, (_, _, fj) in enumerate(terms) if j != i):
+            out.append((name, cols))
+    return out
+
+
+# --- fits ------------------------------------------------------------------------------------
+class _SubFit:
+    """Deviance, rank and the working residuals/weights of a (sub)model fit."""
+
+    def __init__(self, family, data, eta, mu, deviance, rank, eta_weights=None):
+        self.deviance, self.rank = float(deviance), int(rank)
+        link = family.link
+        with np.errstate(all="ignore"):
+            mu_eta = link.inverse_deriv(eta)
+            r = (data.y - mu) / mu_eta
+            if eta_weights is not None:
+                mu_eta = link.inverse_deriv(eta_weights)
+                mu = link.inverse(eta_weights)
+            w = data.weights * mu_eta ** 2 / family.variance(mu)
+        good = (data.weights > 0) & np.isfinite(w) & np.isfinite(r)
+        self.work_weights = np.where(good, w, 0.0)
+        self.work_resid = np.where(good, r, 0.0)
+
+
+def _full_fit(res, r_weights=False):
+    """The fit of ``res``; ``r_weights``: working weights as R's ``m$weights``, i.e. those of the last IRLS
+    iteration, evaluated at the coefficients before its update (identical to the final ones once converged)."""
+    d = res.model.data
+    eta_w = None
+    if r_weights:
+        step = np.where(res._fit.kept, np.nan_to_num(np.asarray(res._fit.last_step, dtype=float)), 0.0)
+        eta_w = res._eta - d.X @ step
+    return _SubFit(res.family, d, res._eta, res._mu, res.deviance, res.rank, eta_weights=eta_w)
+
+
+def _refit(res, cols):
+    """Refit ``res``'s model on the columns ``cols`` (same y, weights, offset, family)."""
+    d = res.model.data
+    fam = res.family
+    cols = sorted(cols)
+    if not cols:  # offset only (R's EMPTY model)
+        eta = d.offset.copy()
+        mu = fam.link.inverse(eta)
+        return _SubFit(fam, d, eta, mu, fam.deviance(d.y, mu, d.weights), 0)
+    sub = GLMData(X=np.ascontiguousarray(d.X[:, cols]), y=d.y, weights=d.weights, offset=d.offset)
+    tol = min(res.tol, 1e-10)
+    maxiter = max(res.maxiter, 100)
+    fit = irls(sub, fam, maxiter=maxiter, tol=tol)
+    if not fit.converged:
+        warnings.warn(f"refitting a submodel ({len(cols)} columns) for the analysis of deviance did not converge in "
+                      f"{maxiter} iterations (tol={tol:g}); its deviance is the last iterate's",
+                      ConvergenceWarning, stacklevel=4)
+    eta, mu = evaluate_mu(sub, fam, fit.beta)
+    return _SubFit(fam, sub, eta, mu, fit.deviance, int(fit.kept.sum()))
+
+
+def _score_ss(X, small):
+    """R's Rao statistic before scaling: ``glm.fit(X, r, w)``'s null deviance minus its deviance.
+
+    r, w are the working residuals and weights of the smaller fit; the regression is Gaussian
+    with an identity link, so this is the weighted regression sum of squares of r on X, measured
+    (as glm.fit does) from r's weighted mean.
+    """
+    w, r = small.work_weights, small.work_resid
+    pos = w > 0
+    w, r, X = w[pos], r[pos], X[pos]
+    sw = np.sqrt(w)
+    rbar = np.sum(w * r) / np.sum(w)
+    null = float(np.sum(w * (r - rbar) ** 2))
+    if X.shape[1] == 0:
+        return null - float(np.sum(w * r ** 2))
+    b, *_ = np.linalg.lstsq(X * sw[:, None], r * sw, rcond=None)
+    rss = float(np.sum((r * sw - (X * sw[:, None]) @ b) ** 2))
+    score = null - rss
+    # a score that is 0 in exact arithmetic (nothing to add) can come out as -1e-16: call it 0
+    return 0.0 if -1e-10 * max(null, rss) <= score < 0 else score
+
+
+# --- test columns ----------------------------------------------------------------------------
+def _add_test(table, test, scale, df_scale, stat="Deviance"):
+    """R's ``stat.anova`` for "Chisq", "F" and "Rao" (the statistic column is ``stat``)."""
+    dfs = table["Df"].to_numpy(dtype=float)
+    values = table[stat].to_numpy(dtype=float)
+    with np.errstate(all="ignore"):
+        if test in ("Chisq", "Rao"):
+            vals = values / scale * np.sign(dfs)
+            vals[dfs == 0] = np.nan
+            vals[vals < 0] = np.nan
+            table["Pr(>Chi)"] = _chi2_upper(vals, np.abs(dfs))
+        else:
+            F = values / dfs / scale
+            F[dfs == 0] = np.nan
+            F[F < 0] = np.nan
+            table["F"] = F
+            table["Pr(>F)"] = _f_sf(F, np.abs(dfs), df_scale)
+    return table
+
+
+def _f_sf(F, df1, df2):
+    if np.isinf(df2):  # F(df1, inf) = chi2(df1) / df1
+        return _chi2_upper(F * df1, df1)
+    return stats.f.sf(F, df1, df2)
+
+
+def _chi2_upper(x, df):
+    """P(chi2_df > x), down to the subnormal range as R's ``pchisq(lower.tail = FALSE)``.
+
+    scipy underflows to 0 below about 1e-308; there the upper incomplete gamma Q(a, z),
+    a = df/2, z = x/2, is evaluated in logs with its continued fraction (Lentz's method),
+    log Q = a log z - z - log Gamma(a) - log(CF), which converges fast for z > a + 1.
+    """
+    scalar = np.ndim(x) == 0 and np.ndim(df) == 0
+    x, df = np.broadcast_arrays(np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(df, dtype=float)))
+    with np.errstate(all="ignore"):
+        out = np.asarray(stats.chi2.sf(x, df), dtype=float).copy()
+        tiny = (out == 0) & np.isfinite(x) & (df > 0) & (x / 2 > df / 2 + 1)
+    for i in np.flatnonzero(tiny):
+        out.flat[i] = np.exp(_log_gamma_upper(df.flat[i] / 2.0, x.flat[i] / 2.0))
+    return float(out[0]) if scalar else out
+
+
+def _log_gamma_upper(a, z, eps=1e-16, maxit=1000):
+    """log of the regularized upper incomplete gamma Q(a, z) by its continued fraction (z > a + 1)."""
+    from scipy.special import gammaln
+
+    tiny = 1e-300
+    b = z + 1.0 - a
+    c = 1.0 / tiny
+    d = 1.0 / b
+    h = d
+    for i in range(1, maxit):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < eps:
+            break
+    return a * np.log(z) - z - gammaln(a) + np.log(h)
+
+
+def _dispersion(res):
+    """The dispersion of the tests and its degrees of freedom (R: ``summary(m)$dispersion``; Inf when fixed)."""
+    return float(res.scale), (np.inf if res.fixed_scale else float(res.df_resid))
+
+
+# --- sequential ------------------------------------------------------------------------------
+def anova_sequential(res, test="default"):
+    """Sequential (type I) analysis of deviance by term (R: ``anova(m, test = ...)``, ``anova.glm``).
+
+    Parameters
+    ----------
+    res : GLMResults
+    test : {"default", "Chisq", "LRT", "F", "Rao", None}
+        ``"default"``: ``"F"`` when the dispersion is estimated, ``"Chisq"`` when it is fixed
+        (R >= 4.4's default). None: no test columns.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``"NULL"`` (the null model: intercept only, or the offset alone without an
+        intercept) and one per term in formula order; columns ``Df``, ``Deviance``,
+        ``Resid. Df``, ``Resid. Dev``, then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)`` ("F");
+        ``Rao``, ``Pr(>Chi)`` ("Rao").
+
+    Notes
+    -----
+    Row k refits the model with the terms up to k; ``Df`` is the number of non-aliased columns
+    the term adds and ``Deviance`` = max(0, the drop in residual deviance). The tests use the
+    full model's dispersion phi (``res.scale``): p = P(chi2_Df > Deviance / phi);
+    F = Deviance / Df / phi on (Df, df_resid) degrees of freedom. ``Rao`` is R's score
+    statistic of each term at the fit without it (unscaled, as R prints it; its p-value uses
+    Rao / phi).
+
+    Formula models use the formula's terms; for the array interface every column is a term
+    (a constant column is the intercept and gets no row).
+    """
+    if test == "default":
+        test = "Chisq" if res.fixed_scale else "F"
+    test = _test_name(test, "anova")
+    intercept, terms = _terms(res)
+    base = res.df_resid + res.rank  # R's n.ok: rows with non-zero weight
+    resdf = [base - len(intercept)]
+    resdev = [float(res.null_deviance)]
+    scores = [np.nan]
+    prev = _refit(res, intercept) if (test == "Rao" and terms) else None
+    cols = list(intercept)
+    X = res.model.data.X
+    for k, (_, term_cols, _) in enumerate(terms):
+        cols = cols + list(term_cols)
+        fit = _full_fit(res) if k == len(terms) - 1 else _refit(res, cols)
+        resdf.append(base - fit.rank)
+        resdev.append(fit.deviance)
+        if test == "Rao":
+            scores.append(_score_ss(X[:, sorted(cols)], prev))
+            prev = fit
+    resdf = np.asarray(resdf, dtype=float)
+    resdev = np.asarray(resdev, dtype=float)
+    df = np.concatenate([[np.nan], -np.diff(resdf)]) + 0.0  # + 0.0: no "-0" for an aliased term
+    dev = np.concatenate([[np.nan], np.maximum(0.0, -np.diff(resdev))]) + 0.0
+    table = pd.DataFrame({"Df": df, "Deviance": dev, "Resid. Df": resdf, "Resid. Dev": resdev},
+                         index=["NULL"] + [t for t, _, _ in terms])
+    if test is None:
+        return table
+    scale, df_scale = _dispersion(res)
+    if test == "F" and np.isinf(df_scale):
+        _warn_f_fixed(res)
+    if test == "Rao":
+        table["Rao"] = np.asarray(scores, dtype=float)
+        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
+    return _add_test(table, test, scale, df_scale)
+
+
+# --- nested models ---------------------------------------------------------------------------
+def _check_same_data(results):
+    first = results[0].model.data
+    for i, r in enumerate(results[1:], start=2):
+        d = r.model.data
+        if d.y.shape != first.y.shape:
+            raise ValueError(f"models were not all fitted to the same rows: model 1 has {first.y.shape[0]} rows, "
+                             f"model {i} has {d.y.shape[0]} (check missing values dropped by one model only)")
+        if not np.allclose(d.y, first.y, rtol=1e-12, atol=0.0):
+            raise ValueError(f"models 1 and {i} were not fitted to the same response (or not to the same rows)")
+        if not np.allclose(d.weights, first.weights, rtol=1e-12, atol=0.0):
+            raise ValueError(f"models 1 and {i} have different prior weights (var_weights * freq_weights)")
+        f0, f1 = results[0].family, r.family
+        same = type(f0) is type(f1) and f0.name == f1.name and f0.link.name == f1.link.name
+        if same:
+            mu = results[0]._mu
+            with np.errstate(all="ignore"):
+                same = np.allclose(f0.variance(mu), f1.variance(mu), equal_nan=True)
+        if not same:
+            raise ValueError(f"models 1 and {i} have different families ({f0.name}/{f0.link.name} vs "
+                             f"{f1.name}/{f1.link.name}); the analysis of deviance compares models of one family")
+
+
+def _check_nested(small, large, i_small, i_large):
+    """Raise ValueError unless small's linear predictors X_s b + offset_s are a subset of large's.
+
+    Tested on the columns: every non-aliased column of X_s, and offset_s - offset_l, must lie in
+    the column space of large's non-aliased columns (rows with positive prior weight), to a
+    relative residual of 1e-7.
+    """
+    ds, dl = small.model.data, large.model.data
+    pos = dl.weights > 0
+    Xl = dl.X[pos][:, large._fit.kept]
+    Xs = ds.X[pos][:, small._fit.kept]
+    doff = (ds.offset - dl.offset)[pos]
+    target = np.column_stack([Xs, doff])
+    names = [n for n, k in zip(small.model.exog_names, small._fit.kept) if k] + ["offset"]
+    if Xl.shape[1]:
+        q, _ = np.linalg.qr(Xl)
+        resid = target - q @ (q.T @ target)
+    else:
+        resid = target
+    size = np.linalg.norm(target, axis=0)
+    size[-1] = max(size[-1], np.linalg.norm(ds.offset[pos]), np.linalg.norm(dl.offset[pos]), 1.0)
+    bad = np.linalg.norm(resid, axis=0) > 1e-7 * np.where(size > 0, size, 1.0)
+    if np.any(bad):
+        what = [n for n, b in zip(names, bad) if b]
+        raise ValueError(f"models are not nested: model {i_small} (df_resid {small.df_resid:g}) is not contained in "
+                         f"model {i_large} (df_resid {large.df_resid:g}); outside its column space: "
+                         f"{', '.join(what)}")
+
+
+def anova(*results, test="Chisq"):
+    """Analysis of deviance for nested models (R: ``anova(m1, m2, ..., test = ...)``, ``anova.glmlist``).
+
+    Parameters
+    ----------
+    *results : GLMResults
+        Two or more fits of nested models to the same rows, response, weights and family, in
+        the order the table should show them (usually smallest first). One fit gives its
+        sequential table (:func:`anova_sequential`).
+    test : {"Chisq", "LRT", "F", "Rao", None}
+
+    Returns
+    -------
+    DataFrame
+        Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``, ``Deviance``
+        (the changes from the previous row), then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)``
+        ("F"); ``Rao``, ``Pr(>Chi)`` ("Rao").
+
+    Raises
+    ------
+    ValueError
+        When the models are not fitted to the same rows (number of rows, response, prior
+        weights), have different families, or are not nested.
+
+    Notes
+    -----
+    Nesting is checked numerically, for the array and the formula interface alike: each
+    non-aliased column of the model with fewer parameters, and the difference of the offsets,
+    must lie in the column space of the next model's design.
+
+    The dispersion phi is that of the model with the smallest residual df (``res.scale``);
+    F = Deviance / Df / phi on (Df, that model's df_resid) degrees of freedom, or chi2 tests of
+    Deviance / phi. ``Rao`` is the score statistic of the larger model at the smaller model's
+    fit (unscaled, as R prints it; the p-value uses Rao / phi).
+    """
+    if len(results) == 1 and isinstance(results[0], (list, tuple)):
+        results = tuple(results[0])
+    if not results:
+        raise ValueError("anova() needs at least one fitted model")
+    for i, r in enumerate(results, start=1):
+        if not hasattr(r, "model") or not hasattr(r, "deviance"):
+            raise TypeError(f"argument {i} of anova() is not a fitted GLM (GLMResults), got {type(r).__name__}")
+    if len(results) == 1:
+        return anova_sequential(results[0], test=test)
+    test = _test_name(test, "anova")
+    _check_same_data(results)
+    resdf = np.array([r.df_resid for r in results], dtype=float)
+    resdev = np.array([r.deviance for r in results], dtype=float)
+    scores = [np.nan]
+    for i in range(len(results) - 1):
+        a, b = results[i], results[i + 1]
+        small, large, i_s, i_l = (a, b, i + 1, i + 2) if resdf[i] >= resdf[i + 1] else (b, a, i + 2, i + 1)
+        _check_nested(small, large, i_s, i_l)
+        if test == "Rao":
+            s = _score_ss(large.model.data.X, _full_fit(small, r_weights=True))
+            scores.append(s if resdf[i] >= resdf[i + 1] else -s)
+    table = pd.DataFrame({"Resid. Df": resdf, "Resid. Dev": resdev,
+                          "Df": np.concatenate([[np.nan], -np.diff(resdf)]) + 0.0,
+                          "Deviance": np.concatenate([[np.nan], -np.diff(resdev)])},
+                         index=[str(i) for i in range(1, len(results) + 1)])
+    if test is None:
+        return table
+    big = results[int(np.argmin(resdf))]
+    scale = float(big.scale)
+    df_scale = np.inf if big.fixed_scale else float(resdf.min())
+    if test == "F" and np.isinf(df_scale):
+        _warn_f_fixed(big)
+    if test == "Rao":
+        table["Rao"] = np.asarray(scores, dtype=float)
+        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
+    return _add_test(table, test, scale, df_scale)
+
+
+# --- single-term deletions -------------------------------------------------------------------
+def drop1(res, test=None):
+    """Single-term deletions (R: ``drop1(m, test = ...)``, ``drop1.glm``).
+
+    Parameters
+    ----------
+    res : GLMResults
+    test : {None, "Chisq", "LRT", "F", "Rao"}
+
+    Returns
+    -------
+    DataFrame
+        Rows ``"<none>"`` (the model itself) and each term that can be dropped respecting
+        marginality (a term contained in another, such as ``a`` and ``b`` next to ``a:b``,
+        stays); columns ``Df`` (parameters removed), ``Deviance`` (of the reduced model),
+        ``AIC`` (left out when the family has no likelihood: quasi families, Tweedie), then
+        ``LRT`` or ``scaled dev.`` and ``Pr(>Chi)`` ("Chisq"); ``F value``, ``Pr(>F)`` ("F");
+        ``Rao score`` or ``scaled Rao sc.`` and ``Pr(>Chi)`` ("Rao").
+
+    Notes
+    -----
+    As R's drop1.glm, with phi = ``res.scale`` (1, or the Pearson estimate) and n rows:
+
+    - "log-likelihood" l_k = n log(D_k / n) for the Gaussian family (unless the scale was fixed
+      with ``fit(scale=s)``: D_k / s - n), D_k / phi otherwise;
+    - AIC_k = AIC(model) + (l_k - l_0) + 2 (rank_k - rank_0);
+    - LRT = max(0, l_k - l_0) against chi2(Df), labelled ``scaled dev.`` when phi != 1 (so the
+      Gaussian "scaled dev." is n log(D_k / D_0));
+    - F value = ((D_k - D_0) / Df) / (D_0 / df_resid) on (Df, df_resid) degrees of freedom: the
+      scale is deviance / df_resid, not the Pearson phi (R warns for binomial/Poisson, as here);
+    - Rao = the score statistic of the full model at the reduced fit, divided by phi.
+
+    R's drop1.glm passes the model's offset to its auxiliary regression for the Rao score;
+    here the offset is left out (as anova.glm does), which is the score statistic. The two
+    agree for models without an offset.
+
+    For the array interface every column is a term (a constant column is the intercept and is
+    never dropped).
+    """
+    test = _test_name(test, "drop1")
+    intercept, terms = _terms(res)
+    scope = _droppable(terms)
+    p = res.model.data.X.shape[1]
+    X = res.model.data.X
+    names, ranks, devs, scores = ["<none>"], [res.rank], [float(res.deviance)], [np.nan]
+    for name, cols in scope:
+        drop = set(cols)
+        fit = _refit(res, [j for j in range(p) if j not in drop])
+        names.append(name)
+        ranks.append(fit.rank)
+        devs.append(fit.deviance)
+        if test == "Rao":
+            scores.append(_score_ss(X, fit))
+    ranks = np.asarray(ranks, dtype=float)
+    devs = np.asarray(devs, dtype=float)
+    n = float(np.sum(res.model._freq_weights))  # R: nrow(x); rows counted with their frequency weights
+    dispersion = float(res.scale)
+    user_scale = res.scale if getattr(res, "scale_method", "") == "fixed by the user" else 0.0
+    with np.errstate(all="ignore"):
+        if res.family.name == "gaussian":
+            loglik = devs / user_scale - n if user_scale > 0 else n * np.log(devs / n)
+        else:
+            loglik = devs / dispersion
+    aic = loglik + 2.0 * ranks
+    aic = aic + (float(res.aic) - aic[0])
+    dfs = ranks[0] - ranks + 0.0
+    dfs[0] = np.nan
+    table = pd.DataFrame({"Df": dfs, "Deviance": devs, "AIC": aic}, index=names)
+    if np.all(np.isnan(aic)):
+        table = table.drop(columns="AIC")
+    ok = ~np.isnan(dfs) & (dfs > 0)
+    if test == "Chisq":
+        lrt = np.maximum(0.0, loglik - loglik[0])
+        lrt[0] = np.nan
+        table["LRT" if dispersion == 1 else "scaled dev."] = lrt
+        table["Pr(>Chi)"] = _chi2_sf(lrt, dfs, ok)
+    elif test == "Rao":
+        sc = np.maximum(0.0, np.asarray(scores, dtype=float)) / dispersion
+        table["Rao score" if dispersion == 1 else "scaled Rao sc."] = sc
+        table["Pr(>Chi)"] = _chi2_sf(sc, dfs, ok)
+    elif test == "F":
+        if res.family.name in ("binomial", "poisson"):
+            warnings.warn(f"the F test assumes the quasi{res.family.name} family", GLMStatsWarning, stacklevel=3)
+        rdf = float(res.df_resid)
+        rms = devs[0] / rdf
+        with np.errstate(all="ignore"):
+            F = (np.maximum(0.0, devs - devs[0]) / dfs) / rms
+        F[~(dfs >= 1e-4)] = np.nan
+        table["F value"] = F
+        pv = np.full_like(F, np.nan)
+        good = ~np.isnan(F) & ok
+        pv[good] = stats.f.sf(F[good], dfs[good], rdf)
+        table["Pr(>F)"] = pv
+    return table
+
+
+def _chi2_sf(x, df, ok):
+    """R's ``safe_pchisq``: NA where df <= 0."""
+    out = np.full_like(x, np.nan)
+    good = ok & ~np.isnan(x)
+    out[good] = _chi2_upper(x[good], df[good])
+    return out
