@@ -5,18 +5,20 @@
 >>> print(res.summary())
 """
 
-from . import families, links
+from . import datasets, families, links
 from .anova import anova
-from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from .exceptions import (ConvergenceWarning, DomainWarning, GLMStatsWarning, PerfectSeparationWarning, ProfileWarning,
+                         RankDeficientWarning)
 from .irls import FitError
 from .model import GLM, glm
 from .results import GLMResults
 
-from . import datasets
+
 
 __version__ = "0.1.0"
 
 __all__ = [
     "GLM", "glm", "GLMResults", "anova", "families", "links", "datasets",
-    "ConvergenceWarning", "PerfectSeparationWarning", "RankDeficientWarning", "DomainWarning", "FitError",
+    "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
+    "DomainWarning", "FitError",
 ]

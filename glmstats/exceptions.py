@@ -28,3 +28,10 @@ class RankDeficientWarning(GLMStatsWarning):
 
 class DomainWarning(GLMStatsWarning):
     """The data are valid but unusual for the family (for example non-integer binomial successes)."""
+
+
+class ProfileWarning(GLMStatsWarning):
+    """A profile-likelihood limit could not be found (the profile does not cross the cutoff); it is NaN.
+
+    R: ``confint`` on a glm returns NA for such a limit (typically under separation).
+    """
