@@ -5,8 +5,8 @@ through the array interface (R's model matrix X.csv) and the formula interface (
 the case's ``formula_py``).  Expected values are read from the R output only; nothing here
 computes an expected value with glmstats.
 
-Imported by path (``load_helpers`` in the test modules) so that it works whether or not
-``tests/`` is a package.
+Imported as ``import _glmref as H``: pytest (rootdir-relative "prepend" import mode) puts
+``tests/`` on sys.path.
 """
 import functools
 import importlib.util

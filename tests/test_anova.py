@@ -12,30 +12,17 @@ The full model m is the fully converged fit (``fit(tol=1e-15, maxiter=200)``, se
 tests/_glmref.py). Tables are compared by position (row names differ: R prints ``factor(race)``
 where formulaic says ``C(race)``), at rtol 1e-6 with NaN where R has NA.
 """
-import importlib.util
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import glmstats as gs
-from glmstats.anova import anova, anova_sequential, drop1
+from glmstats.anova import anova
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 GLM_CASES = H.GLM_CASES
 RTOL = 1e-6
 P_COLUMNS = ("Pr(>Chi)", "Pr(>F)")

@@ -5,10 +5,7 @@ Expected values in the rank-deficiency tests are closed forms computed here with
 i.e. what R's glm() returns for those designs; nothing is computed with glmstats itself except
 where a test compares two glmstats fits that the API says must agree (tol=1e-15 vs tol=1e-10).
 """
-import importlib.util
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,17 +14,7 @@ import pytest
 import glmstats as gs
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 
 NON_FINITE = r"(?i)(nan|missing|non-?finite|finite|inf)"
 LENGTH = r"(?i)(length|shape|rows|size|match|observations)"

@@ -11,11 +11,8 @@ the formula interface (formulaic names such as ``C(outcome)[T.2]``), both with
 ``fit(tol=1e-15, maxiter=200)``, the fully converged reference point.  Tolerance: rtol 1e-6
 (the reference is the converged MLE; observed agreement is 1e-8 or better).
 """
-import importlib.util
 import re
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,17 +23,7 @@ import glmstats as gs
 from glmstats.hypothesis import parse_hypothesis
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 GLM_CASES = H.GLM_CASES
 RTOL = 1e-6

@@ -18,9 +18,7 @@ Fits as tests/_glmref.py: ``fit(tol=1e-15, maxiter=200)``, the fully converged r
 Tolerance rtol = 1e-6 (observed agreement is ~1e-9 or better except tweedie_synthetic, 2.4e-7,
 whose fit itself is that close to R's).  No expected value is computed with glmstats.
 """
-import importlib.util
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -31,17 +29,7 @@ import pytest
 import glmstats as gs
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 RTOL = 1e-6
 DFBETA_DIR = Path(__file__).resolve().parent / "reference_extra" / "influence"

@@ -13,10 +13,7 @@ Fits: ``fit(tol=1e-15, maxiter=200)``, the converged reference point.  Tolerance
 ``simulate`` draws cannot be compared with R number for number (different generators); its
 tests check reproducibility, shapes and the first two moments against the fitted model.
 """
-import importlib.util
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,17 +23,7 @@ from scipy import stats
 import glmstats as gs
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 GLM_CASES = H.GLM_CASES
 RTOL = 1e-6

@@ -15,9 +15,7 @@ Tolerance: rtol = 1e-6 (tighter than the issue's 1e-4, which allows for MASS's o
 approximation; both sides here solve the same equation exactly, and agree to ~1e-10 or better).
 Fits as tests/_glmref.py: ``fit(tol=1e-15, maxiter=200)``.  No expected value comes from glmstats.
 """
-import importlib.util
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -29,17 +27,7 @@ import glmstats as gs
 from glmstats.profile import ProfileWarning
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 RTOL = 1e-6
 

@@ -17,10 +17,7 @@ Both are fitted with ``fit(tol=1e-15, maxiter=200)``, the fully converged refere
 Tolerance: rtol = 1e-6 throughout (README: the reference is the converged MLE; a converged
 fit agrees with it far better than that).
 """
-import importlib.util
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,17 +26,7 @@ import pytest
 import glmstats as gs
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 GLM_CASES = H.GLM_CASES
 RTOL = 1e-6

@@ -10,30 +10,15 @@ with R to 1e-10 can still round differently at the 6th digit), the tests parse t
 numbers and require each to be within half a unit of the 6th significant digit of R's value
 (plus a 1e-6 relative allowance for the fit, the tolerance of test_reference_glm.py).
 """
-import importlib.util
 import math
 import re
-import sys
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-import glmstats as gs
 
 
-def _load_helpers():
-    name = "_glmstats_tests_glmref"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "_glmref.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
-
-
-H = _load_helpers()
+import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 DIGITS = 6
 NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
