@@ -14,11 +14,39 @@ from .model import GLM, glm
 from .results import GLMResults
 
 
+def glm_nb(formula, data, **kwargs):
+    """Negative binomial regression with theta estimated by ML (R: ``MASS::glm.nb``); see :mod:`glmstats.negbin`."""
+    from .negbin import glm_nb as _glm_nb
+
+    return _glm_nb(formula, data, **kwargs)
+
+
+def multinom(formula, data, **kwargs):
+    """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.multinom`."""
+    from .multinom import multinom as _multinom
+
+    return _multinom(formula, data, **kwargs)
+
+
+def regularization_path(model, alphas=None, **kwargs):
+    """Elastic-net coefficients along a decreasing alpha grid, warm-started; see :mod:`glmstats.penalized`."""
+    from .penalized import regularization_path as _path
+
+    return _path(model, alphas=alphas, **kwargs)
+
+
+def tweedie_profile(formula, data, p_grid=None, **kwargs):
+    """Profile likelihood over the Tweedie power p (R: ``tweedie::tweedie.profile``); see :mod:`glmstats.tweedie`."""
+    from .tweedie import tweedie_profile as _profile
+
+    return _profile(formula, data, p_grid=p_grid, **kwargs)
+
+
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "FitError",
 ]

@@ -306,6 +306,12 @@ class GLM:
         return GLMResults(self, fit, scale=scale, cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t,
                           tol=tol, maxiter=maxiter)
 
+    def fit_regularized(self, alpha, l1_ratio=0.0, **kwargs):
+        """Elastic-net penalized fit; see :func:`glmstats.penalized.fit_regularized` for the objective and options."""
+        from .penalized import fit_regularized
+
+        return fit_regularized(self, alpha, l1_ratio=l1_ratio, **kwargs)
+
     def _warn(self, fit, maxiter, tol):
         if not fit.converged:
             warnings.warn(f"IRLS did not converge in {maxiter} iterations (tol={tol:g}); the last iterate is "
