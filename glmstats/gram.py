@@ -22,13 +22,13 @@ __all__ = ["CrossProducts", "TriangularFactor", "row_blocks", "DEFAULT_BLOCK_ELE
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
 #: temporaries of one block (a few MB).
-DEFAULT_BLOCK_ELEMENTS = 1 << 19
+DEFAULT_BLOCK_ELEMENTS = 1 << 18
 
 
 def row_blocks(n, p, block_rows=None):
     """Yield slices covering range(n) in blocks of about ``DEFAULT_BLOCK_ELEMENTS / p`` rows."""
     if block_rows is None:
-        block_rows = max(1024, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
+        block_rows = max(256, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
     for start in range(0, n, block_rows):
         yield slice(start, min(start + block_rows, n))
 

@@ -42,6 +42,13 @@ class GLMData:
     def shape(self):
         return self.X.shape
 
+    @property
+    def all_positive(self):
+        """True when every prior weight is positive (the common case: no row drops out)."""
+        if not hasattr(self, "_all_positive"):
+            self._all_positive = bool(np.all(self.weights > 0))
+        return self._all_positive
+
 
 @dataclass
 class IRLSFit:
@@ -72,20 +79,28 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
     link = family.link
     acc = TriangularFactor(p) if use_qr else CrossProducts(p)
     dev, valid = 0.0, True
+    all_positive = data.all_positive
     with np.errstate(all="ignore"):
         for sl in row_blocks(n, p, block_rows):
+            # the block of X is read once: eta and the cross-products while it is in cache
             xb, yb, wb, ob = X[sl], y[sl], w[sl], off[sl]
             eb = eta[sl] if eta is not None else xb @ beta + ob
             mb = link.inverse(eb)
             valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
-            pos = wb > 0
-            dev += float(np.sum(wb[pos] * family.unit_deviance(yb[pos], mb[pos])))
             mu_eta = link.inverse_deriv(eb)
-            good = pos & (mu_eta != 0)
-            ww = np.where(good, wb * mu_eta ** 2 / family.variance(mb), 0.0)
-            zz = np.where(good, eb - ob + (yb - mb) / np.where(good, mu_eta, 1.0), 0.0)
-            good &= np.isfinite(ww) & np.isfinite(zz)
-            acc.add(xb, np.where(good, ww, 0.0), np.where(good, zz, 0.0))
+            ww = wb * mu_eta ** 2 / family.variance(mb)
+            zz = eb - ob + (yb - mb) / mu_eta
+            if all_positive:
+                dev += float(np.dot(wb, family.unit_deviance(yb, mb)))
+                fast = np.isfinite(ww.sum() + zz.sum())  # finite sums: every entry is finite
+            else:
+                pos = wb > 0
+                dev += float(np.dot(wb[pos], family.unit_deviance(yb[pos], mb[pos])))
+                fast = False
+            if not fast:  # zero weights, mu.eta == 0 or non-finite values: those rows drop out (R's `good`)
+                good = (wb > 0) & (mu_eta != 0) & np.isfinite(ww) & np.isfinite(zz)
+                ww, zz = np.where(good, ww, 0.0), np.where(good, zz, 0.0)
+            acc.add(xb, ww, zz)
     if not np.isfinite(dev):
         valid = False
     return _Pass(dev, valid, acc)

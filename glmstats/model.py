@@ -28,11 +28,15 @@ def _column_names(X):
 
 def _numeric_exog(exog):
     """exog as a float (n, p) array and its column names; non-numeric columns are an error."""
+    if exog is None:
+        raise ValueError("exog is required: a 2-d array or DataFrame of predictors (no intercept is added; "
+                         "use a column of ones for one)")
     if isinstance(exog, pd.Series):
         exog = exog.to_frame()
     if isinstance(exog, pd.DataFrame):
         bad = [str(c) for c in exog.columns
-               if not (pd.api.types.is_numeric_dtype(exog[c]) or pd.api.types.is_bool_dtype(exog[c]))]
+               if not (pd.api.types.is_numeric_dtype(exog[c]) or pd.api.types.is_bool_dtype(exog[c]))
+               or pd.api.types.is_complex_dtype(exog[c])]
         if bad:
             raise ValueError(f"exog has non-numeric columns {bad}; encode them (e.g. with the formula interface, "
                              "which makes dummy variables) before using the array interface")
@@ -40,6 +44,8 @@ def _numeric_exog(exog):
         X = exog.to_numpy(dtype=float, na_value=np.nan)
     else:
         arr = np.asarray(exog)
+        if arr.dtype.kind == "c":
+            raise ValueError("exog must be real-valued; it holds complex numbers")
         if arr.dtype.kind not in "biuf":
             try:
                 arr = arr.astype(float)
@@ -61,6 +67,8 @@ def _vector(value, name, n):
     if isinstance(value, str):
         raise ValueError(f"{name}={value!r} names a column, which only the formula interface (gs.glm) can look up; "
                          "pass an array to GLM()")
+    if np.iscomplexobj(value):
+        raise ValueError(f"{name} must be real-valued; it holds complex numbers")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -68,8 +76,10 @@ def _vector(value, name, n):
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
-    if arr.ndim != 1 or arr.shape[0] != n:
-        raise ValueError(f"{name} has length {arr.shape[0] if arr.ndim else 1}, but there are {n} observations")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-d array of length {n}, got shape {arr.shape}")
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has length {arr.shape[0]}, but there are {n} observations")
     return arr
 
 
@@ -83,7 +93,11 @@ def _endog(endog, family):
             name = str(endog.columns[0])
         elif endog.shape[1] == 2:
             name = f"cbind({endog.columns[0]}, {endog.columns[1]})"
+    if endog is None:
+        raise ValueError("endog (y) is required")
     arr = np.asarray(endog)
+    if arr.dtype.kind == "c":
+        raise ValueError("endog (y) must be real-valued; it holds complex numbers")
     if arr.dtype.kind == "b":
         arr = arr.astype(float)
     if arr.dtype.kind not in "iuf":
@@ -166,17 +180,26 @@ class GLM:
                      pd.RangeIndex(n))
         keep = self._missing_rows(y, X, columns, missing)
         self.n_dropped = int(n - keep.sum())
-        columns = {k: (None if v is None else v[keep]) for k, v in columns.items()}
+        if not keep.all():
+            columns = {k: (None if v is None else v[keep]) for k, v in columns.items()}
         self._offset_source = {"offset": offset, "exposure": exposure}
-        self._setup(y[keep], X[keep], None if trials is None else trials[keep], columns, index[keep],
-                    has_intercept=None)
+        if not keep.all():  # avoid copying a large X when nothing is dropped
+            y, X, index = y[keep], X[keep], index[keep]
+            trials = None if trials is None else trials[keep]
+        self._setup(y, X, trials, columns, index, has_intercept=None)
 
     def _missing_rows(self, y, X, columns, missing):
         if missing not in ("drop", "raise"):
             raise ValueError(f'missing must be "drop" or "raise", not {missing!r}')
         nan = {"endog": np.isnan(y)}
-        for j, name in enumerate(self.exog_names):
-            nan[name] = np.isnan(X[:, j])
+        # one fast pass (a NaN propagates through the row sums); columns are examined only when needed
+        row_sums = X @ np.ones(X.shape[1]) if X.shape[1] else np.zeros(X.shape[0])
+        candidates = np.flatnonzero(np.isnan(row_sums))
+        if candidates.size:
+            col_nan = np.isnan(X[candidates])
+            for j in np.flatnonzero(col_nan.any(axis=0)):
+                nan[self.exog_names[j]] = np.zeros(X.shape[0], dtype=bool)
+                nan[self.exog_names[j]][candidates[col_nan[:, j]]] = True
         nan.update({k: np.isnan(v) for k, v in columns.items() if v is not None})
         bad = [k for k, v in nan.items() if v.any()]
         self.dropped_columns = bad if missing == "drop" else []
@@ -220,9 +243,14 @@ class GLM:
         n, p = X.shape
         if n == 0:
             raise ValueError("no observations to fit (the data are empty, or every row has a missing value)")
-        for name, arr in (("endog", y), ("exog", X)):
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"{name} holds infinite values; remove or replace them")
+        if p == 0:
+            raise ValueError("the model has no coefficients (an exog with no columns, or a formula such as 'y ~ 0'); "
+                             "glmstats needs at least one column, e.g. an intercept")
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"endog ({self.endog_name}) holds infinite values; remove or replace them")
+        if not np.all(np.isfinite(X.sum(axis=0))) and not np.all(np.isfinite(X)):  # column sums: a fast first check
+            bad = [name for name, ok in zip(self.exog_names, np.isfinite(X).all(axis=0)) if not ok]
+            raise ValueError(f"exog holds infinite values in column(s) {bad}; remove or replace them")
         for name, arr in columns.items():
             if arr is not None and not np.all(np.isfinite(arr)):
                 raise ValueError(f"{name} holds infinite values")
@@ -255,17 +283,46 @@ class GLM:
             if np.any(np.abs(m - np.round(m))[prior > 0] > 1e-3):
                 warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
                               "not a whole number)", DomainWarning, stacklevel=3)
+        if type(self.family) in (F.Poisson, F.NegativeBinomial):
+            yp = y[prior > 0]
+            nonint = np.abs(yp - np.round(yp)) > 1e-7 * np.maximum(1.0, np.abs(yp))  # R's R_nonint
+            if nonint.any():
+                warnings.warn(f"non-integer counts in a {self.family.name} glm (for example y = {yp[nonint][0]:g}); "
+                              "the estimates are those of R's glm, but the log-likelihood and AIC use the "
+                              "gamma-function extension where R's dpois warns and gives -Inf; for rates use "
+                              "counts with an offset/exposure, or the quasipoisson family", DomainWarning,
+                              stacklevel=3)
         self._y = y
         self._X = X
         self.row_index = index
         pos = prior > 0
         if has_intercept is None:  # array interface: a non-zero constant column plays the intercept
-            xs = X[pos]
-            has_intercept = bool(xs.shape[0] > 0 and np.any(np.all(xs == xs[:1], axis=0) & (xs[0] != 0)))
+            xs = X if pos.all() else X[pos]
+            has_intercept = bool(xs.shape[0] > 0 and np.any((xs.min(axis=0) == xs.max(axis=0)) & (xs[0] != 0)))
         self.has_intercept = has_intercept
+        self._warn_boundary_response(y[pos])
         nobs = float(np.sum(self._freq_weights[pos]))
         self.nobs = int(nobs) if nobs.is_integer() else nobs
         self.data = GLMData(X=X, y=y, weights=prior, offset=self._offset)
+
+    def _warn_boundary_response(self, y):
+        """Warn when every y sits on the boundary of the mean's range: with an intercept the MLE is at infinity.
+
+        R fits such data without a word (the fitted probabilities stop near 1e-11, short of its
+        0/1 check) and reports a large intercept with a huge standard error.
+        """
+        fam = self.family
+        if isinstance(fam, F.Binomial) or getattr(fam, "variance_name", None) == "mu(1-mu)":
+            at = "0" if np.all(y == 0) else "1" if np.all(y == 1) else None
+        elif isinstance(fam, (F.Poisson, F.NegativeBinomial)) or getattr(fam, "variance_name", None) == "mu":
+            at = "0" if np.all(y == 0) else None
+        else:
+            at = None
+        if at is not None and self.has_intercept:
+            warnings.warn(f"the response is {at} for every observation: the maximum-likelihood estimate does not "
+                          f"exist (the intercept tends to {'-' if at == '0' else '+'}infinity); the coefficients are "
+                          "where IRLS stopped, as R's glm returns them, and their standard errors are not meaningful",
+                          PerfectSeparationWarning, stacklevel=4)
 
     # ------------------------------------------------------------------------------------
     def fit(self, *, maxiter=100, tol=1e-8, start_params=None, scale=None, cov_type="nonrobust", cov_kwds=None,
@@ -302,9 +359,10 @@ class GLM:
         if cov_type not in _COV_TYPES:
             raise ValueError(f"unknown cov_type {cov_type!r}; choose one of {', '.join(_COV_TYPES)}")
         fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
-        self._warn(fit, maxiter, tol)
-        return GLMResults(self, fit, scale=scale, cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t,
-                          tol=tol, maxiter=maxiter)
+        res = GLMResults(self, fit, scale=scale, cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t,
+                         tol=tol, maxiter=maxiter)
+        self._warn(fit, maxiter, tol, res)
+        return res
 
     def fit_regularized(self, alpha, l1_ratio=0.0, **kwargs):
         """Elastic-net penalized fit; see :func:`glmstats.penalized.fit_regularized` for the objective and options."""
@@ -312,7 +370,7 @@ class GLM:
 
         return fit_regularized(self, alpha, l1_ratio=l1_ratio, **kwargs)
 
-    def _warn(self, fit, maxiter, tol):
+    def _warn(self, fit, maxiter, tol, res):
         if not fit.converged:
             warnings.warn(f"IRLS did not converge in {maxiter} iterations (tol={tol:g}); the last iterate is "
                           "returned", ConvergenceWarning, stacklevel=3)
@@ -321,16 +379,15 @@ class GLM:
             warnings.warn(f"design is rank deficient: {len(names)} coefficient(s) not defined because of "
                           f"singularities (aliased, set to NaN): {', '.join(names)}", RankDeficientWarning,
                           stacklevel=3)
-        involved = self.separation(fit)
+        involved = res.separation if res.separated else None
         if involved is not None:
             what = "probabilities numerically 0 or 1" if isinstance(self.family, F.Binomial) else "rates numerically 0"
             warnings.warn(f"fitted {what} occurred (perfect or quasi-perfect separation); coefficients involved: "
                           f"{', '.join(involved) or 'unknown'}; their estimates and standard errors are not "
                           "meaningful", PerfectSeparationWarning, stacklevel=3)
 
-    def separation(self, fit):
-        """Coefficient names still diverging when fitted values reached the boundary, or None (R's warnings)."""
-        _, mu = evaluate_mu(self.data, self.family, fit.beta)
+    def separation(self, fit, mu):
+        """Coefficient names still diverging when fitted values mu reached the boundary, or None (R's warnings)."""
         pos = self.data.weights > 0
         eps = 10 * np.finfo(float).eps
         if isinstance(self.family, F.Binomial) or getattr(self.family, "variance_name", None) == "mu(1-mu)":

@@ -54,7 +54,6 @@ class GLMResults:
         self.deviance = fit.deviance
         self.n_dropped = model.n_dropped
         self.dropped_columns = list(model.dropped_columns)
-        self.separation = model.separation(fit) or []
         self.nobs = model.nobs
         self.df_resid = self.nobs - self.rank
         self.df_model = (self.nobs - int(model.has_intercept)) - self.df_resid
@@ -62,6 +61,9 @@ class GLMResults:
         d = model.data
         self._eta = d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
         self._mu = self.family.link.inverse(self._eta)
+        involved = model.separation(fit, self._mu)
+        self.separated = involved is not None
+        self.separation = involved or []
         pos = d.weights > 0
         with np.errstate(all="ignore"):
             pearson = d.weights * (d.y - self._mu) ** 2 / self.family.variance(self._mu)
