@@ -279,7 +279,8 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         if not keep.any():
             raise ValueError("data has no rows" if len(data) == 0 else
                              f"no rows left: all {len(data)} rows have missing values (in {dropped})")
-        parts = _materialize(formula, responses, lhs, rhs_formula, data, used, keep)
+        parts = (_materialize_codes(responses, lhs, rhs_formula, data, used, keep)
+                 or _materialize(formula, responses, lhs, rhs_formula, data, used, keep))
         nan_rows, nan_names = _nan_rows(parts, lhs)
         if not nan_rows.any():
             break
@@ -294,6 +295,7 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
     _check_finite("data", X, names, form_offset, y=y, response=lhs,
                   keywords={k: v for k, v in kw.items() if v is not None})
     _, _, terms = _split_terms(spec)
+    _check_empty_terms(formula, spec, terms)
     term_columns = {t: cols for t, cols in terms}
     return Design(
         y=y, n_trials=n_trials, X=X, column_names=names, offset=form_offset,
@@ -465,17 +467,7 @@ def _split_terms(spec):
 def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
     """Evaluate the response and the right-hand side on the kept rows."""
     rows = _prepare_frame(data.loc[keep, used] if not keep.all() else data[used], fit=True)
-    values = [_eval_response(e, rows, lhs) for e in responses]
-    if len(values) == 2:
-        s, f = values
-        if (s < 0).any() or (f < 0).any():
-            raise ValueError(f"cbind() response {lhs!r} has negative counts")
-        n_trials = s + f
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = np.where(n_trials > 0, s / np.where(n_trials > 0, n_trials, 1.0), 0.0)
-        y[np.isnan(s) | np.isnan(f)] = np.nan
-    else:
-        y, n_trials = values[0], None
+    y, n_trials = _response_values([_eval_response(e, rows, lhs) for e in responses], lhs)
     try:
         mm = model_matrix(rhs_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
     except FormulaicError as e:
@@ -487,6 +479,109 @@ def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
     names = [spec.column_names[j] for j in x_pos]
     form_offset = full[:, off_pos].sum(axis=1) if off_pos else None
     return y, n_trials, X, names, form_offset, spec
+
+
+#: Factors are kept as integer codes (see glmstats.factor_matrix) when the dummy columns of the
+#: factor terms would hold at least this many entries (rows x columns) and the formula allows it.
+FACTOR_CODES_MIN_ELEMENTS = 20_000_000
+
+
+def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
+    """As :func:`_materialize`, but with the factor terms kept as codes in a FactorMatrix; None when
+    the formula does not allow it (interactions, stateful transforms) or the design is small.
+
+    The spec (levels, column names and order) is learned by formulaic on a subset of rows that
+    holds every value of every non-float variable, so it equals the spec of all rows; the
+    numeric terms are evaluated by formulaic on all rows, and each factor term's codes are the
+    subset's dummy columns looked up by value.
+    """
+    from .factor_matrix import FactorMatrix
+
+    terms = list(rhs_formula)
+    if any(len(term.factors) > 1 for term in terms):
+        return None
+    rows = _prepare_frame(data.loc[keep, used] if not keep.all() else data[used], fit=True)
+    candidates = [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])]
+    first_rows, value_codes = set(), {}
+    for c in candidates:
+        codes, uniques = pd.factorize(rows[c], sort=False)
+        if len(uniques) > 100_000:
+            return None
+        # factorize numbers values in order of appearance: a first occurrence raises the running maximum
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+        first_rows.update(first.tolist())
+        value_codes[c] = codes
+    if not first_rows:
+        return None
+    subset_rows = np.array(sorted(first_rows))
+    subset = rows.iloc[subset_rows]
+    try:
+        mm = model_matrix(rhs_formula, subset, context=_CONTEXT, na_action="ignore", output="numpy")
+    except FormulaicError:
+        return None  # the full path reports the error
+    spec = mm.model_spec
+    if spec.transform_state:  # e.g. center(x): its state must come from all rows
+        return None
+    x_pos, off_pos, _ = _split_terms(spec)
+    sub_X = np.asarray(mm, dtype=float)[:, x_pos]
+    names = [spec.column_names[j] for j in x_pos]
+    position = {j: i for i, j in enumerate(x_pos)}  # spec column -> column of X
+    factor_terms, dense_terms = [], []
+    for term, spec_cols in spec.term_indices.items():
+        if _split_terms_of_formula([term])[1]:
+            continue  # an offset() term: evaluated with the numeric terms
+        cols = [position[j] for j in spec_cols]
+        block = sub_X[:, cols]
+        variables = _rhs_variables([term], rows) if cols else []
+        is_factor = (len(cols) > 0 and len(variables) == 1 and variables[0] in value_codes
+                     and np.all((block == 0) | (block == 1)) and np.all(block.sum(axis=1) <= 1))
+        (factor_terms if is_factor else dense_terms).append((term, cols, variables))
+    n_factor_cols = sum(len(cols) for _, cols, _ in factor_terms)
+    if not factor_terms or len(rows) * n_factor_cols < FACTOR_CODES_MIN_ELEMENTS:
+        return None
+
+    factors = []
+    for term, cols, (var,) in factor_terms:
+        block = sub_X[:, cols]
+        sub_code = np.where(block.any(axis=1), block.argmax(axis=1) + 1, 0)
+        lookup = np.zeros(value_codes[var].max() + 1, dtype=np.int32)
+        lookup[value_codes[var][subset_rows]] = sub_code
+        if np.any(lookup[value_codes[var][subset_rows]] != sub_code):
+            return None  # not a function of the variable's value
+        factors.append((lookup[value_codes[var]], cols))
+
+    factor_names = {str(t) for t, _, _ in factor_terms}
+    others = [str(t) for t in spec.term_indices if str(t) != "1" and str(t) not in factor_names]
+    dense_formula = " + ".join(["1" if "Intercept" in names else "0"] + others)
+    dense_mm = model_matrix(dense_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
+    dense_names = list(dense_mm.model_spec.column_names)
+    dense_full = np.asarray(dense_mm, dtype=float)
+    all_names = list(spec.column_names)
+    offset_names = [all_names[j] for j in off_pos]
+    if not set(dense_names) <= set(names) | set(offset_names):
+        return None
+    keep_dense = [j for j, nm in enumerate(dense_names) if nm in names]
+    dense_cols = [names.index(dense_names[j]) for j in keep_dense]
+    off_cols = [j for j, nm in enumerate(dense_names) if nm in offset_names]
+    form_offset = dense_full[:, off_cols].sum(axis=1) if off_cols else None
+    X = FactorMatrix(dense_full[:, keep_dense], dense_cols, factors, len(names))
+    values = [_eval_response(e, rows, lhs) for e in responses]
+    y, n_trials = _response_values(values, lhs)
+    return y, n_trials, X, names, form_offset, spec
+
+
+def _response_values(values, lhs):
+    """(y, n_trials) from the evaluated response: one column, or cbind's successes and failures."""
+    if len(values) != 2:
+        return values[0], None
+    s, f = values
+    if (s < 0).any() or (f < 0).any():
+        raise ValueError(f"cbind() response {lhs!r} has negative counts")
+    n_trials = s + f
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.where(n_trials > 0, s / np.where(n_trials > 0, n_trials, 1.0), 0.0)
+    y[np.isnan(s) | np.isnan(f)] = np.nan
+    return y, n_trials
 
 
 def _prepare_frame(frame, fit=False):
@@ -569,10 +664,17 @@ def _isna(series):
     return np.asarray(pd.isna(series), dtype=bool)
 
 
+def _numeric_columns(X, names):
+    """(name, column) of the columns that can hold NaN or Inf (a FactorMatrix's codes cannot)."""
+    if hasattr(X, "dense_cols"):
+        return [(names[j], X.dense[:, i]) for i, j in enumerate(X.dense_cols)]
+    return [(n, X[:, j]) for j, n in enumerate(names)]
+
+
 def _nan_rows(parts, response):
     """Rows where the evaluated response, model matrix or offset is NaN, and which of them."""
     y, n_trials, X, names, form_offset, _ = parts
-    checks = [(response, y)] + [(n, X[:, j]) for j, n in enumerate(names)]
+    checks = [(response, y)] + _numeric_columns(X, names)
     if form_offset is not None:
         checks.append(("offset()", form_offset))
     bad = np.zeros(X.shape[0], dtype=bool)
@@ -587,7 +689,7 @@ def _nan_rows(parts, response):
 
 def _check_finite(where, X, names, offset, y=None, response=None, keywords=None):
     """Infinite values give wrong numbers downstream: say where they are."""
-    bad = [n for j, n in enumerate(names) if not np.isfinite(X[:, j]).all()]
+    bad = [n for n, col in _numeric_columns(X, names) if not np.isfinite(col).all()]
     if offset is not None and not np.isfinite(offset).all():
         bad.append("offset()")
     if y is not None and not np.isfinite(y).all():
@@ -595,6 +697,24 @@ def _check_finite(where, X, names, offset, y=None, response=None, keywords=None)
     bad += [k for k, v in (keywords or {}).items() if not np.isfinite(v).all()]
     if bad:
         raise ValueError(f"non-finite values in {bad} ({where})")
+
+
+def _check_empty_terms(formula, spec, terms):
+    """A term without columns means a one-level factor: an error, as in R.
+
+    formulaic silently drops such a term (no columns); R's ``model.matrix`` stops with
+    "contrasts can be applied only to factors with 2 or more levels".
+    """
+    empty = [t for t, cols in terms if not cols]
+    if not empty:
+        return
+    single = {str(expr): list(state["categories"]) for expr, (kind, state) in spec.encoder_state.items()
+              if getattr(kind, "value", kind) == "categorical" and len(state.get("categories", ())) == 1}
+    what = "; ".join(f"{e!r} has the single level {lv!r}" for e, lv in single.items())
+    raise ValueError(f"term(s) {empty} of {formula!r} give no columns" + (f": {what} in the rows used" if what else "")
+                     + "; a factor needs two or more levels (R: 'contrasts can be applied only to factors with "
+                       "2 or more levels'). Remove the term, or check the data (missing='drop' may have removed "
+                       "the rows with the other levels)")
 
 
 def _check_levels(spec, materializer, caught):

@@ -75,6 +75,12 @@ class TriangularFactor:
         self.r_aug = np.zeros((0, p + 1))
 
     def add(self, X, w, z):
+        if not isinstance(X, np.ndarray):  # a FactorMatrix: densify a few rows at a time
+            step = max(1, DEFAULT_BLOCK_ELEMENTS // self.p)
+            for s in range(0, X.shape[0], step):
+                sl = slice(s, s + step)
+                self.add(X.rows(sl).toarray(), w[sl], z[sl])
+            return
         sw = np.sqrt(w)
         block = np.empty((X.shape[0], self.p + 1))
         block[:, :self.p] = X * sw[:, None]

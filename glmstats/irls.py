@@ -77,13 +77,18 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
     X, y, w, off = data.X, data.y, data.weights, data.offset
     n, p = X.shape
     link = family.link
-    acc = TriangularFactor(p) if use_qr else CrossProducts(p)
+    structured = hasattr(X, "cross_products")  # a FactorMatrix: factors kept as codes
+    if use_qr:
+        acc = TriangularFactor(p)
+    else:
+        acc = X.cross_products() if structured else CrossProducts(p)
     dev, valid = 0.0, True
     all_positive = data.all_positive
     with np.errstate(all="ignore"):
-        for sl in row_blocks(n, p, block_rows):
+        for sl in row_blocks(n, p, block_rows or getattr(X, "block_rows", None)):
             # the block of X is read once: eta and the cross-products while it is in cache
-            xb, yb, wb, ob = X[sl], y[sl], w[sl], off[sl]
+            xb = X.rows(sl) if structured else X[sl]
+            yb, wb, ob = y[sl], w[sl], off[sl]
             eb = eta[sl] if eta is not None else xb @ beta + ob
             mb = link.inverse(eb)
             valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
@@ -108,8 +113,12 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
 
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
     """Solve the weighted least-squares step from a pass; switch to the QR route for good when needed."""
-    if isinstance(acc, CrossProducts):
-        step = linalg.solve_cholesky(acc.xtwx, acc.xtwz)
+    if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
+        step = None
+        if getattr(acc, "diagonal_cols", None) is not None:
+            step = linalg.solve_schur(acc.xtwx, acc.xtwz, acc.diagonal_cols)
+        if step is None:
+            step = linalg.solve_cholesky(acc.xtwx, acc.xtwz)
         if step is not None:
             return step
         state["use_qr"] = True
@@ -119,7 +128,7 @@ def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
 
 def _factor(acc, kept, data, family, beta, block_rows):
     """Upper-triangular factor of X_k'WX_k at beta for the kept columns (covariance)."""
-    if isinstance(acc, CrossProducts):
+    if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
         g = acc.xtwx[np.ix_(kept, kept)]
         step = linalg.solve_cholesky(g, acc.xtwz[kept])
         if step is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-__all__ = ["Step", "solve_cholesky", "solve_qr", "MIN_PIVOT", "unscaled_cov"]
+__all__ = ["Step", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov"]
 
 MIN_PIVOT = 1e-4
 
@@ -36,8 +36,8 @@ class Step:
         Coefficients, 0 for aliased columns (R's predictions treat NA as 0).
     kept : ndarray of bool (p,)
         False for aliased columns.
-    r : ndarray (k, k)
-        Upper-triangular factor of X_k'WX_k for the k kept columns.
+    r : ndarray (k, k) or None
+        Upper-triangular factor of X_k'WX_k for the k kept columns (None from :func:`solve_schur`).
     """
 
     beta: np.ndarray
@@ -70,6 +70,34 @@ def solve_cholesky(xtwx, xtwz, min_pivot=MIN_PIVOT):
     beta = linalg.cho_solve((lower, True), xtwz / d, check_finite=False) / d
     p = xtwx.shape[0]
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=lower.T * d[None, :])
+
+
+def solve_schur(xtwx, xtwz, diag_cols, min_pivot=MIN_PIVOT):
+    """Solve X'WX b = X'Wz when the block of ``diag_cols`` is diagonal, eliminating it first.
+
+    Notes
+    -----
+    With the columns split into o (others) and d (diagonal block D), the Schur complement
+    S = A - B D^-1 B' of the o-block is small: b_o = S^-1 (z_o - B D^-1 z_d) by
+    :func:`solve_cholesky`, then b_d = D^-1 (z_d - B' b_o). A factor with thousands of
+    levels then costs O(levels x others^2) instead of a Cholesky of the whole matrix.
+    Returns None (use the full route) when D has a non-positive entry or S is ill-conditioned.
+    """
+    p = xtwz.shape[0]
+    d = np.asarray(diag_cols)
+    o = np.setdiff1d(np.arange(p), d)
+    dg = xtwx[d, d]
+    if not (np.all(np.isfinite(dg)) and np.all(dg > 0)):
+        return None
+    B = xtwx[np.ix_(o, d)]
+    Bs = B / dg
+    inner = solve_cholesky(xtwx[np.ix_(o, o)] - Bs @ B.T, xtwz[o] - Bs @ xtwz[d], min_pivot)
+    if inner is None:
+        return None
+    beta = np.empty(p)
+    beta[o] = inner.beta
+    beta[d] = (xtwz[d] - B.T @ inner.beta) / dg
+    return Step(beta=beta, kept=np.ones(p, dtype=bool), r=None)
 
 
 def _kept_columns(r, tol):

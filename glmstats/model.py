@@ -234,7 +234,8 @@ class GLM:
                    "var_weights": design.var_weights, "freq_weights": design.freq_weights}
         if design.n_trials is not None and not isinstance(self.family, F.Binomial):
             raise ValueError("a cbind(successes, failures) response needs the binomial or quasibinomial family")
-        self._setup(np.asarray(design.y, dtype=float), np.ascontiguousarray(design.X, dtype=float),
+        X = design.X if hasattr(design.X, "cross_products") else np.ascontiguousarray(design.X, dtype=float)
+        self._setup(np.asarray(design.y, dtype=float), X,
                     design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
         return self
 
@@ -248,7 +249,7 @@ class GLM:
                              "glmstats needs at least one column, e.g. an intercept")
         if not np.all(np.isfinite(y)):
             raise ValueError(f"endog ({self.endog_name}) holds infinite values; remove or replace them")
-        if not np.all(np.isfinite(X.sum(axis=0))) and not np.all(np.isfinite(X)):  # column sums: a fast first check
+        if isinstance(X, np.ndarray) and not np.all(np.isfinite(X.sum(axis=0))) and not np.all(np.isfinite(X)):  # column sums: a fast first check
             bad = [name for name, ok in zip(self.exog_names, np.isfinite(X).all(axis=0)) if not ok]
             raise ValueError(f"exog holds infinite values in column(s) {bad}; remove or replace them")
         for name, arr in columns.items():
