@@ -523,8 +523,10 @@ def drop1(res, test=None):
         else:
             loglik = devs / dispersion
     aic = loglik + 2.0 * ranks
-    # R's drop1 anchors on extractAIC (for glm.nb: MASS's extractAIC.negbin, theta not counted)
-    aic = aic + (float(getattr(res, "_extract_aic", res.aic)) - aic[0])
+    # R's drop1 anchors on extractAIC: the family's $aic (NA for statmod's tweedie family, although
+    # res.aic is AICtweedie's), and for glm.nb MASS's extractAIC.negbin (theta not counted)
+    base_aic = np.nan if res.family.name == "Tweedie" else float(res.aic)
+    aic = aic + (float(getattr(res, "_extract_aic", base_aic)) - aic[0])
     dfs = ranks[0] - ranks + 0.0
     dfs[0] = np.nan
     table = pd.DataFrame({"Df": dfs, "Deviance": devs, "AIC": aic}, index=names)

@@ -370,7 +370,15 @@ class Tweedie(Family):
     Notes
     -----
     d(y, mu) = 2 [y (y^(1-p) - mu^(1-p)) / (1 - p) - (y^(2-p) - mu^(2-p)) / (2 - p)], with the
-    limits log(y/mu) at p = 1 and p = 2. The log-likelihood is not available (NaN).
+    limits log(y/mu) at p = 1 and p = 2.
+
+    Log-likelihood (``llf``, ``aic``, ``bic``) as R's ``tweedie::logLiktweedie`` /
+    ``tweedie::AICtweedie`` on a statmod tweedie glm: the density by series evaluation
+    (:func:`glmstats.tweedie.tweedie_logpdf`) at phi = deviance / sum(prior weights), the prior
+    weights multiplying the log-density (as R's ``Gamma()$aic``), and phi counted as a parameter
+    (k = rank + 1). For p = 1 the Poisson log-likelihood with phi = 1 (k = rank; R:
+    ``AICtweedie(fit, dispersion = 1)``); p = 0 and p = 2 use the normal and gamma densities with
+    the same phi and weights convention. For p > 2 the log-likelihood is not implemented (NaN).
     """
 
     name = "Tweedie"
@@ -419,6 +427,25 @@ class Tweedie(Family):
         y = _as_float(y)
         return y + 0.1 * (y == 0)
 
+    @property
+    def scale_in_loglike(self):
+        # AICtweedie adds one to the rank for the estimated phi; at p = 1 phi is fixed at 1
+        return self.var_power != 1
+
+    def loglike_scale(self, deviance, weights, freq_weights=None):
+        if self.var_power == 1:
+            return 1.0
+        w = _as_float(weights)
+        return deviance / np.sum(_weights(freq_weights, w) * w)
+
+    def _loglike_obs(self, y, mu, w, scale):
+        p = self.var_power
+        if p > 2:  # Dunn & Smyth's alternating series for p > 2 is not implemented
+            return np.full_like(y, np.nan)
+        from .tweedie import tweedie_logpdf
+
+        return w * tweedie_logpdf(y, mu, scale, p)
+
 
 class NegativeBinomial(Family):
     """Negative binomial with fixed alpha, V(mu) = mu + alpha mu^2 (R: ``MASS::negative.binomial(theta = 1/alpha)``).
@@ -440,7 +467,8 @@ class NegativeBinomial(Family):
 
     @property
     def name(self):
-        return f"Negative Binomial({1.0 / self.alpha:.4g})"
+        theta = round(1.0 / self.alpha, 4)  # R: format(round(theta, 4))
+        return f"Negative Binomial({theta:.15g})"
 
     def _params(self):
         return {"alpha": self.alpha}
