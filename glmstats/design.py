@@ -472,6 +472,8 @@ def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
         mm = model_matrix(rhs_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
     except FormulaicError as e:
         raise ValueError(f"cannot build the model matrix of {formula!r}: {_plain(e)}") from e
+    except (ValueError, TypeError) as e:  # formulaic's contrasts and transforms raise these bare
+        raise ValueError(f"cannot build the model matrix of {formula!r}: {type(e).__name__}: {_plain(e)}") from e
     spec = mm.model_spec
     full = np.asarray(mm, dtype=np.float64)
     x_pos, off_pos, _ = _split_terms(spec)
@@ -517,7 +519,7 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     subset = rows.iloc[subset_rows]
     try:
         mm = model_matrix(rhs_formula, subset, context=_CONTEXT, na_action="ignore", output="numpy")
-    except FormulaicError:
+    except (FormulaicError, ValueError, TypeError):
         return None  # the full path reports the error
     spec = mm.model_spec
     if spec.transform_state:  # e.g. center(x): its state must come from all rows
