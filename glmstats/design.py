@@ -161,7 +161,7 @@ class Design:
         if na_cols:
             raise ValueError(f"newdata has missing values in column(s) {na_cols}; "
                              "drop or fill those rows before predicting")
-        materializer = self.spec.get_materializer(_prepare_frame(newdata[needed]), context=_CONTEXT)
+        materializer = self.spec.get_materializer(_prepare_frame(newdata[needed], fit=True), context=_CONTEXT)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -37,6 +37,14 @@ def _ylogy_ratio(y, mu):
         return np.where(y != 0, y * np.log(np.where(y != 0, y, 1.0) / mu), 0.0)
 
 
+def _stirlerr(k):
+    """lgamma(k) - [(k - 1/2) log k - k + log(2 pi) / 2], the error of Stirling's formula."""
+    if k > 15.0:
+        k2 = k * k
+        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * k2)) / k2) / k2) / k
+    return special.gammaln(k) - ((k - 0.5) * np.log(k) - k + 0.5 * np.log(2.0 * np.pi))
+
+
 def _power_anscombe(y, mu, p):
     """Anscombe residual for V(mu) = mu^p: (A(y) - A(mu)) / (A'(mu) sqrt(V(mu))), A' = V^(-1/3)."""
     c = 1.0 - p / 3.0
@@ -128,6 +136,8 @@ class Family:
         w = _weights(weights, y)
         f = _weights(freq_weights, y)
         keep = (w > 0) & (f > 0)
+        if self.scale_in_loglike and scale == 0:
+            return np.inf  # an exact fit (zero deviance): the density is a point mass at y
         with np.errstate(divide="ignore", invalid="ignore"):
             obs = self._loglike_obs(y[keep], mu[keep], w[keep], float(scale))
         return float(np.sum(f[keep] * obs))
@@ -315,8 +325,14 @@ class Gamma(Family):
         return deviance / np.sum(_weights(freq_weights, w) * w)
 
     def _loglike_obs(self, y, mu, w, scale):
-        # R's Gamma()$aic: the prior weights multiply the log-density
-        return w * stats.gamma.logpdf(y, 1.0 / scale, scale=mu * scale)
+        """w * log f(y; shape k = 1/scale, mean mu) (R's Gamma()$aic: the prior weights multiply it).
+
+        log f = log(k / 2 pi) / 2 - stirlerr(k) - log y + k (1 + log r - r), r = y / mu: the usual
+        k log k - lgamma(k) cancels catastrophically for the huge shapes of near-exact fits.
+        """
+        k = 1.0 / scale
+        d = y / mu - 1.0
+        return w * (0.5 * np.log(k / (2.0 * np.pi)) - _stirlerr(k) - np.log(y) + k * (np.log1p(d) - d))
 
     def get_distribution(self, mu, scale=1.0, var_weights=1.0):
         shape = _as_float(var_weights) / scale

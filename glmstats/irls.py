@@ -144,7 +144,7 @@ def evaluate_mu(data, family, beta):
     return eta, family.link.inverse(eta)
 
 
-def irls(data, family, *, start_params=None, maxiter=100, tol=1e-8, block_rows=None):
+def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8, block_rows=None):
     """Fit a GLM by IRLS with R's starting values, step-halving and convergence rule.
 
     Parameters
@@ -152,7 +152,8 @@ def irls(data, family, *, start_params=None, maxiter=100, tol=1e-8, block_rows=N
     data : GLMData
     family : Family
     start_params : array, optional
-        Starting coefficients (R's ``start``); otherwise mu starts at ``family.starting_mu(y)``.
+        Starting coefficients (R's ``start``); otherwise mu starts at ``mustart`` (R's ``mustart``)
+        or ``family.starting_mu(y)``.
     maxiter : int
     tol : float
         R's ``epsilon``: stop when |dev - dev_old| / (|dev| + 0.1) < tol.
@@ -174,7 +175,7 @@ def irls(data, family, *, start_params=None, maxiter=100, tol=1e-8, block_rows=N
 
     if start_params is None:
         with np.errstate(all="ignore"):
-            eta = link(family.starting_mu(data.y, data.weights))
+            eta = link(family.starting_mu(data.y, data.weights) if mustart is None else mustart)
         beta_old = None
         beta = None
     else:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import families as F
 from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
-from .irls import GLMData, evaluate_mu, irls
+from .irls import FitError, GLMData, evaluate_mu, irls
 
 __all__ = ["GLM", "glm"]
 
@@ -383,9 +383,11 @@ class GLM:
         involved = res.separation if res.separated else None
         if involved is not None:
             what = "probabilities numerically 0 or 1" if isinstance(self.family, F.Binomial) else "rates numerically 0"
-            warnings.warn(f"fitted {what} occurred (perfect or quasi-perfect separation); coefficients involved: "
-                          f"{', '.join(involved) or 'unknown'}; their estimates and standard errors are not "
-                          "meaningful", PerfectSeparationWarning, stacklevel=3)
+            names = ", ".join(involved) or "none (the estimates converged)"
+            warnings.warn(f"fitted {what} occurred: perfect or quasi-perfect separation, or extreme linear "
+                          f"predictors; coefficients involved: {names} (still moving in the last iteration: their "
+                          "MLE is at infinity, their estimates and standard errors are not meaningful)",
+                          PerfectSeparationWarning, stacklevel=3)
 
     def separation(self, fit, mu):
         """Coefficient names still diverging when fitted values mu reached the boundary, or None (R's warnings)."""
@@ -405,8 +407,9 @@ class GLM:
         return [n for n, s in zip(self.exog_names, step) if s > 0.01 * step.max()]
 
     # ------------------------------------------------------------------------------------
-    def _null_mu(self, tol=1e-10, maxiter=100):
-        """Fitted mean of the null model: intercept only (with the offset) or the offset alone (R's glm)."""
+    def _null_mu(self, tol=1e-10, maxiter=100, mustart=None):
+        """Fitted mean of the null model: intercept only (with the offset) or the offset alone (R's glm,
+        which starts the intercept-only refit from the full model's fitted values, ``mustart``)."""
         d = self.data
         if not self.has_intercept:
             return self.family.link.inverse(d.offset)
@@ -414,7 +417,12 @@ class GLM:
             pos = d.weights > 0
             return np.full_like(d.y, np.sum(d.weights[pos] * d.y[pos]) / np.sum(d.weights[pos]))
         null = GLMData(X=np.ones((d.y.shape[0], 1)), y=d.y, weights=d.weights, offset=d.offset)
-        fit = irls(null, self.family, maxiter=maxiter, tol=tol)
+        try:
+            fit = irls(null, self.family, mustart=mustart, maxiter=maxiter, tol=tol)
+        except FitError as e:
+            warnings.warn(f"the null model (intercept and offset) could not be fitted ({e}); null_deviance and "
+                          "llnull are NaN", ConvergenceWarning, stacklevel=4)
+            return np.full_like(d.y, np.nan)
         return evaluate_mu(null, self.family, fit.beta)[1]
 
     def _new_exog(self, newdata, offset=None, exposure=None):

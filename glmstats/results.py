@@ -237,7 +237,7 @@ class GLMResults:
 
     @cached_property
     def _null(self):
-        mu0 = self.model._null_mu(tol=min(self.tol, 1e-10), maxiter=max(self.maxiter, 100))
+        mu0 = self.model._null_mu(tol=min(self.tol, 1e-10), maxiter=max(self.maxiter, 100), mustart=self._mu)
         dev0 = self.family.deviance(self.model._y, mu0, self.model.data.weights)
         return mu0, dev0
 

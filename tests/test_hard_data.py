@@ -356,9 +356,6 @@ def test_inverse_gaussian_large_values():
 
 
 # --------------------------------------------------------------------------- exact fits (found by tests/test_fuzz.py)
-@pytest.mark.xfail(strict=False, raises=ZeroDivisionError,
-                   reason="families.Gamma._loglike_obs divides by the likelihood dispersion deviance/sum(w), which "
-                          "is exactly 0 for a constant response; see the report of issue 6")
 def test_gamma_constant_response_exact_fit():
     # R: glm(rep(3, 3) ~ 1, Gamma) fits (deviance 0); its AIC is degenerate. glmstats must fit and
     # report a likelihood that is not an exception.
@@ -368,8 +365,6 @@ def test_gamma_constant_response_exact_fit():
     str(res.summary())
 
 
-@pytest.mark.xfail(strict=False, reason="tweedie_logpdf raises 'Tweedie dispersion phi must be positive' from llf/"
-                   "summary when the deviance is 0 (constant response); see the report of issue 6")
 def test_tweedie_constant_response_summary():
     res = gs.glm("y ~ 1", pd.DataFrame({"y": np.ones(8)}), family=gs.families.Tweedie(1.5)).fit()
     str(res.summary())

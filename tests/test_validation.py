@@ -597,9 +597,6 @@ def test_predict_needs_offset_array_for_new_rows():
             df.iloc[:2], exposure=[1.0, 0.0])
 
 
-@pytest.mark.xfail(strict=False, reason="Design.transform hands formulaic a categorical with categories unused at fit "
-                   "time: pandas warns (Pandas4Warning) that this will raise; fix: _prepare_frame(newdata, fit=True) "
-                   "in Design.transform. See the report of issue 6")
 def test_predict_categorical_with_extra_declared_categories():
     df = pd.DataFrame({"y": np.arange(8.0), "e": pd.Categorical(list("pqpqpqpq"), categories=list("pqr"))})
     res = gs.glm("y ~ e", df, family="gaussian").fit()
