@@ -11,7 +11,6 @@ from .exceptions import (ConvergenceWarning, DomainWarning, GLMStatsWarning, Per
                          RankDeficientWarning)
 from .irls import FitError
 from .model import GLM, glm
-from .multinom import multinom  # the module shares the function's name: import it eagerly
 from .results import GLMResults
 
 
@@ -20,6 +19,13 @@ def glm_nb(formula, data, **kwargs):
     from .negbin import glm_nb as _glm_nb
 
     return _glm_nb(formula, data, **kwargs)
+
+
+def multinom(formula, data, **kwargs):
+    """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.multinomial`."""
+    from .multinomial import multinom as _multinom
+
+    return _multinom(formula, data, **kwargs)
 
 
 def regularization_path(model, alphas=None, **kwargs):

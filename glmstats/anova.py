@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from ._lazy import stats
 
 from .exceptions import ConvergenceWarning, GLMStatsWarning
 from .irls import GLMData, evaluate_mu, irls

@@ -11,7 +11,7 @@ observations is multiplied by them, exactly as if the rows were duplicated.
 """
 
 import numpy as np
-from scipy import special, stats
+from ._lazy import special, stats
 
 from . import links as L
 

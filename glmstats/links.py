@@ -15,7 +15,7 @@ exact 0 or 1 probability.
 """
 
 import numpy as np
-from scipy import special, stats
+from ._lazy import special
 
 __all__ = [
     "Link", "Identity", "Log", "Logit", "Probit", "CLogLog", "LogLog", "Cauchy",
@@ -130,25 +130,23 @@ class Logit(Link):
 
 
 class _CDFLink(Link):
-    """eta = F^{-1}(mu) for a continuous distribution F (probit, cauchit), clamped as R does."""
-
-    _dist = None
+    """eta = F^{-1}(mu) for a continuous distribution F (probit, cauchit), clamped as R does:
+    |eta| <= -F^{-1}(eps), d mu / d eta >= eps."""
 
     def __init__(self):
-        self._thresh = -self._dist.ppf(EPS)
+        self._thresh = -float(self._ppf(EPS))
 
     def __call__(self, mu):
-        return self._dist.ppf(mu)
+        return self._ppf(np.asarray(mu, dtype=float))
 
     def inverse(self, eta):
-        eta = np.clip(np.asarray(eta, dtype=float), -self._thresh, self._thresh)
-        return self._dist.cdf(eta)
+        return self._cdf(np.clip(np.asarray(eta, dtype=float), -self._thresh, self._thresh))
 
     def deriv(self, mu):
-        return 1.0 / self._dist.pdf(self._dist.ppf(mu))
+        return 1.0 / self._pdf(self._ppf(np.asarray(mu, dtype=float)))
 
     def inverse_deriv(self, eta):
-        return np.maximum(self._dist.pdf(eta), EPS)
+        return np.maximum(self._pdf(np.asarray(eta, dtype=float)), EPS)
 
     def __eq__(self, other):
         return type(self) is type(other)
@@ -161,14 +159,36 @@ class Probit(_CDFLink):
     """eta = Phi^{-1}(mu), the standard normal quantile."""
 
     name = "probit"
-    _dist = stats.norm
+
+    @staticmethod
+    def _cdf(x):
+        return special.ndtr(x)
+
+    @staticmethod
+    def _ppf(p):
+        return special.ndtri(p)
+
+    @staticmethod
+    def _pdf(x):
+        return np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
 
 
 class Cauchy(_CDFLink):
     """eta = tan(pi (mu - 1/2)), the Cauchy quantile (R's ``cauchit``)."""
 
     name = "cauchit"
-    _dist = stats.cauchy
+
+    @staticmethod
+    def _cdf(x):
+        return 0.5 + np.arctan(x) / np.pi
+
+    @staticmethod
+    def _ppf(p):
+        return np.tan(np.pi * (p - 0.5))
+
+    @staticmethod
+    def _pdf(x):
+        return 1.0 / (np.pi * (1.0 + x * x))
 
 
 class CLogLog(Link):

@@ -5,7 +5,7 @@ R: ``predict.glm(m, newdata, type = "link" | "response", se.fit = TRUE)`` and ``
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from ._lazy import stats
 
 from .gram import row_blocks
 

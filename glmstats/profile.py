@@ -18,7 +18,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
+
+from ._lazy import stats
 
 from .exceptions import ProfileWarning
 from .irls import FitError, GLMData, irls

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from ._lazy import stats
 
 from . import linalg
 from .gram import row_blocks

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, special
+
+from ._lazy import stats
 from scipy.interpolate import CubicSpline
 
 from .exceptions import ProfileWarning

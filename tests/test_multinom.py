@@ -1,4 +1,4 @@
-"""Tests of glmstats.multinom: the multinomial logit against nnet::multinom and statsmodels MNLogit.
+"""Tests of glmstats.multinomial: the multinomial logit against nnet::multinom and statsmodels MNLogit.
 
 Reference values: tests/reference/cases/housing_multinom/expected.json (see
 tests/reference/README.md, "Multinomial", and PROVENANCE.md), produced by
@@ -21,7 +21,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import glmstats as gs
-from glmstats.multinom import (
+from glmstats.multinomial import (
     MultinomialModel,
     MultinomialResults,
     _loglike_derivs,
@@ -253,9 +253,9 @@ def test_pickle_roundtrip_and_predict(case, res):
 
 
 def test_gs_multinom_entry_point(case):
-    # gs.multinom must stay the function after glmstats.multinom (the submodule) is imported:
-    # the import system binds the submodule to the package attribute of the same name.
-    import glmstats.multinom  # noqa: F401
+    # gs.multinom must stay the function after the submodule is imported (a submodule of the
+    # same name would replace the package attribute: hence the module's name, multinomial)
+    import glmstats.multinomial  # noqa: F401
 
     assert callable(gs.multinom)
     r = gs.multinom("Sat ~ Infl", case.data).fit()

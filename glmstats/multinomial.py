@@ -18,7 +18,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import linalg
+
+from ._lazy import stats
 from tabulate import tabulate
 
 from .design import build_design
