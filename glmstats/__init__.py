@@ -7,7 +7,7 @@
 
 from . import datasets, families, links
 from .anova import anova
-from .exceptions import (ConvergenceWarning, DomainWarning, GLMStatsWarning, PerfectSeparationWarning, ProfileWarning,
+from .exceptions import (CollinearityWarning, ConvergenceWarning, DomainWarning, GLMStatsWarning, PerfectSeparationWarning, ProfileWarning,
                          RankDeficientWarning)
 from .irls import FitError
 from .model import GLM, glm
@@ -48,5 +48,5 @@ __version__ = "0.1.0"
 __all__ = [
     "GLM", "glm", "GLMResults", "anova", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
-    "DomainWarning", "FitError",
+    "DomainWarning", "CollinearityWarning", "FitError",
 ]

@@ -26,6 +26,11 @@ class RankDeficientWarning(GLMStatsWarning):
     """Some design columns are linear combinations of earlier ones; their coefficients are NaN (R's NA)."""
 
 
+class CollinearityWarning(GLMStatsWarning):
+    """A column is so nearly a combination of earlier ones that its estimate and standard error lose most
+    of their digits (R keeps such a column: only exact aliasing is detected)."""
+
+
 class DomainWarning(GLMStatsWarning):
     """The data are valid but unusual for the family (for example non-integer binomial successes)."""
 

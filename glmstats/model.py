@@ -11,12 +11,15 @@ import numpy as np
 import pandas as pd
 
 from . import families as F
-from .exceptions import ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from .exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
 from .irls import FitError, GLMData, evaluate_mu, irls
 
 __all__ = ["GLM", "glm"]
 
 _SCALE_OPTIONS = ("X2", "dev")
+#: A kept column within this relative distance of the span of the earlier columns gets a CollinearityWarning:
+#: about half of the double-precision digits of its estimate are lost.
+COLLINEARITY_TOL = 1e-8
 _COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
 
 
@@ -380,6 +383,11 @@ class GLM:
             warnings.warn(f"design is rank deficient: {len(names)} coefficient(s) not defined because of "
                           f"singularities (aliased, set to NaN): {', '.join(names)}", RankDeficientWarning,
                           stacklevel=3)
+        near = self._nearly_collinear(fit)
+        if near:
+            warnings.warn("nearly collinear columns: " + ", ".join(f"{n} (relative residual {r:.1e})" for n, r in near)
+                          + f" lie within {COLLINEARITY_TOL:g} of the span of the columns before them; their estimates "
+                          "and standard errors are numerically unreliable", CollinearityWarning, stacklevel=3)
         involved = res.separation if res.separated else None
         if involved is not None:
             what = "probabilities numerically 0 or 1" if isinstance(self.family, F.Binomial) else "rates numerically 0"
@@ -388,6 +396,16 @@ class GLM:
                           f"predictors; coefficients involved: {names} (still moving in the last iteration: their "
                           "MLE is at infinity, their estimates and standard errors are not meaningful)",
                           PerfectSeparationWarning, stacklevel=3)
+
+    def _nearly_collinear(self, fit):
+        """Kept columns whose weighted norm outside the span of the earlier kept columns is below
+        COLLINEARITY_TOL of their own norm: |R_jj| / ||R_.j|| of the final triangular factor."""
+        r = fit.r
+        if r is None or r.shape[0] == 0:
+            return []
+        rel = np.abs(np.diag(r)) / np.linalg.norm(r, axis=0)
+        names = [n for n, k in zip(self.exog_names, fit.kept) if k]
+        return [(names[j], rel[j]) for j in np.flatnonzero(rel < COLLINEARITY_TOL)]
 
     def separation(self, fit, mu):
         """Coefficient names still diverging when fitted values mu reached the boundary, or None (R's warnings)."""

@@ -261,8 +261,6 @@ def test_collinear_to_rounding_is_aliased_as_r():
     np.testing.assert_allclose(res.deviance, 74.159346377334643, rtol=1e-10)
 
 
-@pytest.mark.xfail(strict=False, reason="no warning yet when the condition number of the weighted design makes "
-                   "the standard errors meaningless (cond(R) > ~1e8); proposed for GLM._warn in the report")
 def test_nearly_collinear_columns_warn():
     df = DATA["coll"].assign(c2=lambda d: d.a + 1e-10 * d.b)
     with pytest.warns(gs.GLMStatsWarning, match=r"(?i)condition|collinear"):
