@@ -408,18 +408,27 @@ class GLM:
         return [(names[j], rel[j]) for j in np.flatnonzero(rel < COLLINEARITY_TOL)]
 
     def separation(self, fit, mu):
-        """Coefficient names still diverging when fitted values mu reached the boundary, or None (R's warnings)."""
+        """Coefficient names still diverging when fitted values reached the boundary, or None.
+
+        R's rule (a fitted probability within 10 eps of 0 or 1, a fitted rate within it of 0), and
+        also quasi-complete separation that R's rule misses (IRLS stops while a level's fitted
+        probabilities are only ~1e-9 from 0): fitted values within 1e-8 of the boundary where the
+        response is on it, while some coefficient still moved by more than 0.1 in the last step.
+        """
         pos = self.data.weights > 0
         eps = 10 * np.finfo(float).eps
+        step = np.abs(np.nan_to_num(fit.last_step))
+        diverging = step.max(initial=0.0) > 0.1
+        y, mu = self.data.y[pos], mu[pos]
         if isinstance(self.family, F.Binomial) or getattr(self.family, "variance_name", None) == "mu(1-mu)":
-            hit = np.any((mu[pos] > 1 - eps) | (mu[pos] < eps))
+            hit = np.any((mu > 1 - eps) | (mu < eps))
+            hit = hit or (diverging and np.any(((y == 1) & (mu > 1 - 1e-8)) | ((y == 0) & (mu < 1e-8))))
         elif isinstance(self.family, (F.Poisson, F.NegativeBinomial)):
-            hit = np.any(mu[pos] < eps)
+            hit = np.any(mu < eps) or (diverging and np.any((y == 0) & (mu < 1e-8)))
         else:
             hit = False
         if not hit:
             return None
-        step = np.abs(np.nan_to_num(fit.last_step))
         if step.max() == 0:
             return []
         return [n for n, s in zip(self.exog_names, step) if s > 0.01 * step.max()]

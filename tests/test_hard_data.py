@@ -106,10 +106,6 @@ def test_separation_cbind_response():
     assert res.deviance < 1e-8
 
 
-@pytest.mark.xfail(strict=False, reason="R's 0/1 check (10 eps) misses a factor level whose responses are all 0: "
-                   "IRLS stops at p ~ 1e-9 with a huge SE. Detecting it needs a rule in GLM.separation "
-                   "(e.g. fitted values within 1e-8 of the boundary with y on it, and a coefficient whose last "
-                   "step stays ~1); see the report of issue 6.")
 def test_quasi_complete_separation_factor_level_all_zero():
     df = pd.DataFrame({"g": list("aabbcc") * 5, "y": [1, 0, 1, 0, 0, 0] * 5, "z": np.linspace(0, 1, 30)})
     with pytest.warns(gs.PerfectSeparationWarning, match=r"g\[T.c\]"):
