@@ -47,7 +47,8 @@ class FactorMatrix:
     def __init__(self, dense, dense_cols, factors, p):
         self.dense = np.ascontiguousarray(dense, dtype=float)
         self.dense_cols = np.asarray(dense_cols, dtype=np.intp)
-        self.factors = [(np.asarray(codes, dtype=np.int32), np.asarray(cols, dtype=np.intp))
+        # np.intp: bincount would convert any other integer type on every call
+        self.factors = [(np.asarray(codes, dtype=np.intp), np.asarray(cols, dtype=np.intp))
                         for codes, cols in factors]
         self.shape = (self.dense.shape[0], int(p))
 
@@ -118,7 +119,7 @@ class FactorCrossProducts:
         sizes = [len(cols) + 1 for _, cols in template.factors]
         self.diag = [np.zeros(s) for s in sizes]
         self.fz = [np.zeros(s) for s in sizes]
-        self.fd = [np.zeros((s, pd_)) for s in sizes]
+        self.fd = [np.zeros((pd_, s)) for s in sizes]  # dense columns x levels
         self.ff = {(j, k): np.zeros((sizes[j], sizes[k])) for k in range(len(sizes)) for j in range(k)}
         self._assembled = None
 
@@ -129,19 +130,20 @@ class FactorCrossProducts:
         wz = w * z
         self.dz += D.T @ wz
         codes = [c for c, _ in X.factors]
+        few_dense = 0 < D.shape[1] <= 32
+        wd = D.T * w if few_dense else None  # (p_dense, n): contiguous rows for bincount
         for k, c in enumerate(codes):
             size = self.diag[k].shape[0]
             self.diag[k] += np.bincount(c, weights=w, minlength=size)
             self.fz[k] += np.bincount(c, weights=wz, minlength=size)
-            if D.shape[1] > 32:
-                self.fd[k] += _one_hot(c, size, w) @ D
-            elif D.shape[1]:
-                wd = D.T * w  # (p_dense, n): contiguous rows for bincount
+            if few_dense:
                 for j in range(D.shape[1]):
-                    self.fd[k][:, j] += np.bincount(c, weights=wd[j], minlength=size)
+                    self.fd[k][j] += np.bincount(c, weights=wd[j], minlength=size)
+            elif D.shape[1]:
+                self.fd[k] += (_one_hot(c, size, w) @ D).T
             for j in range(k):
                 sj = self.diag[j].shape[0]
-                pair = codes[j].astype(np.int64) * size + c
+                pair = codes[j] * size + c
                 self.ff[(j, k)] += np.bincount(pair, weights=w, minlength=sj * size).reshape(sj, size)
         self._assembled = None
 
@@ -167,8 +169,8 @@ class FactorCrossProducts:
             for k, ck in enumerate(cols):
                 G[ck, ck] = self.diag[k][1:]
                 b[ck] = self.fz[k][1:]
-                G[np.ix_(ck, dc)] = self.fd[k][1:]
-                G[np.ix_(dc, ck)] = self.fd[k][1:].T
+                G[np.ix_(dc, ck)] = self.fd[k][:, 1:]
+                G[np.ix_(ck, dc)] = self.fd[k][:, 1:].T
                 for j in range(k):
                     block = self.ff[(j, k)][1:, 1:]
                     G[np.ix_(cols[j], ck)] = block
