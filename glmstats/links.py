@@ -107,13 +107,16 @@ class Logit(Link):
     name = "logit"
     _thresh = 30.0
 
+    # numpy only (no scipy.special): the logit is on the path of every first binomial fit
     def __call__(self, mu):
-        with np.errstate(divide="ignore"):
-            return special.logit(mu)
+        mu = np.asarray(mu, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(mu) - np.log1p(-mu)
 
     def inverse(self, eta):
         eta = np.asarray(eta, dtype=float)
-        mu = special.expit(eta)
+        e = np.exp(-np.abs(eta))  # symmetric form: no overflow, full relative precision in both tails
+        mu = np.where(eta >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
         mu = np.where(eta < -self._thresh, EPS, mu)
         return np.where(eta > self._thresh, 1.0 - EPS, mu)
 
