@@ -34,7 +34,7 @@ def _weights(weights, like):
 def _ylogy_ratio(y, mu):
     """y * log(y / mu), 0 where y == 0 (R's ``y_log_y``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y != 0, y * np.log(np.where(y != 0, y, 1.0) / mu), 0.0)
+        return y * np.log(np.where(y != 0, y / mu, 1.0))  # log(1) = 0 where y == 0, whatever mu
 
 
 def _stirlerr(k):
