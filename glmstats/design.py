@@ -309,10 +309,10 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
 
 # --- formula parsing -------------------------------------------------------------------
 
-def _split_formula(formula):
-    """``"lhs ~ rhs"`` -> ``("lhs", "rhs")``, splitting at the one top-level ``~``."""
-    depth, quote, tildes = 0, None, []
-    for i, ch in enumerate(formula):
+def _top_level(s, char):
+    """Positions of ``char`` in ``s`` outside quotes and brackets."""
+    depth, quote, found = 0, None, []
+    for i, ch in enumerate(s):
         if quote:
             quote = None if ch == quote else quote
         elif ch in "'\"`":
@@ -321,8 +321,14 @@ def _split_formula(formula):
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == "~" and depth == 0:
-            tildes.append(i)
+        elif ch == char and depth == 0:
+            found.append(i)
+    return found
+
+
+def _split_formula(formula):
+    """``"lhs ~ rhs"`` -> ``("lhs", "rhs")``, splitting at the one top-level ``~``."""
+    tildes = _top_level(formula, "~")
     if len(tildes) != 1:
         raise ValueError(f"invalid formula {formula!r}: expected 'response ~ terms' with one '~'")
     lhs, rhs = formula[:tildes[0]].strip(), formula[tildes[0] + 1:].strip()
@@ -363,20 +369,8 @@ def _response_expressions(lhs):
 
 
 def _split_top_level_commas(s):
-    out, depth, quote, start = [], 0, None, 0
-    for i, ch in enumerate(s):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(s[start:i])
-            start = i + 1
-    return out + [s[start:]]
+    cuts = [-1] + _top_level(s, ",") + [len(s)]
+    return [s[i + 1:j] for i, j in zip(cuts, cuts[1:])]
 
 
 def _python_variables(expr, data, what, newdata=False):

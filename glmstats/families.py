@@ -37,6 +37,18 @@ def _ylogy_ratio(y, mu):
         return y * np.log(np.where(y != 0, y / mu, 1.0))  # log(1) = 0 where y == 0, whatever mu
 
 
+def _all_positive(mu):
+    """R's ``validmu`` of the families whose mean is positive."""
+    mu = _as_float(mu)
+    return bool(np.all(np.isfinite(mu)) and np.all(mu > 0))
+
+
+def _deviance_per_weight(deviance, weights, freq_weights=None):
+    """deviance / sum(w): the dispersion R's Gamma and inverse Gaussian ``aic`` (and AICtweedie) plug in."""
+    w = _as_float(weights)
+    return deviance / np.sum(_weights(freq_weights, w) * w)
+
+
 def _stirlerr(k):
     """lgamma(k) - [(k - 1/2) log k - k + log(2 pi) / 2], the error of Stirling's formula."""
     if k > 15.0:
@@ -279,8 +291,7 @@ class Poisson(Family):
                              f"(minimum y is {np.min(y):g})")
 
     def valid_mu(self, mu):
-        mu = _as_float(mu)
-        return bool(np.all(np.isfinite(mu)) and np.all(mu > 0))
+        return _all_positive(mu)
 
     def starting_mu(self, y, weights=None):
         return _as_float(y) + 0.1
@@ -317,12 +328,10 @@ class Gamma(Family):
                              f"(minimum y is {np.min(y):g})")
 
     def valid_mu(self, mu):
-        mu = _as_float(mu)
-        return bool(np.all(np.isfinite(mu)) and np.all(mu > 0))
+        return _all_positive(mu)
 
     def loglike_scale(self, deviance, weights, freq_weights=None):
-        w = _as_float(weights)
-        return deviance / np.sum(_weights(freq_weights, w) * w)
+        return _deviance_per_weight(deviance, weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         """w * log f(y; shape k = 1/scale, mean mu) (R's Gamma()$aic: the prior weights multiply it).
@@ -362,8 +371,7 @@ class InverseGaussian(Family):
                              f"(minimum y is {np.min(y):g})")
 
     def loglike_scale(self, deviance, weights, freq_weights=None):
-        w = _as_float(weights)
-        return deviance / np.sum(_weights(freq_weights, w) * w)
+        return _deviance_per_weight(deviance, weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         return w * (-0.5 * (_LOG_2PI + np.log(scale) + 3.0 * np.log(y)) - (y - mu) ** 2 / (2.0 * scale * y * mu ** 2))
@@ -451,8 +459,7 @@ class Tweedie(Family):
     def loglike_scale(self, deviance, weights, freq_weights=None):
         if self.var_power == 1:
             return 1.0
-        w = _as_float(weights)
-        return deviance / np.sum(_weights(freq_weights, w) * w)
+        return _deviance_per_weight(deviance, weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         p = self.var_power
@@ -511,8 +518,7 @@ class NegativeBinomial(Family):
             raise ValueError(f"negative values not allowed for the negative binomial family (minimum y is {np.min(y):g})")
 
     def valid_mu(self, mu):
-        mu = _as_float(mu)
-        return bool(np.all(np.isfinite(mu)) and np.all(mu > 0))
+        return _all_positive(mu)
 
     def starting_mu(self, y, weights=None):
         y = _as_float(y)

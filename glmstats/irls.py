@@ -22,7 +22,7 @@ import numpy as np
 from . import linalg
 from .gram import CrossProducts, TriangularFactor, row_blocks
 
-__all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError"]
+__all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator"]
 
 
 class FitError(ValueError):
@@ -63,6 +63,7 @@ class IRLSFit:
     boundary: bool            # a step was halved in the last iteration
     n_halvings: int
     last_step: np.ndarray     # beta - previous beta at the end (diverging directions under separation)
+    eta: np.ndarray = None    # the linear predictor at beta (offset included), kept from the last pass
 
 
 @dataclass
@@ -70,26 +71,44 @@ class _Pass:
     deviance: float
     valid: bool
     acc: object
+    eta: np.ndarray
+
+
+def new_accumulator(X, use_qr=False):
+    """The accumulator of one pass: a QR factor, a FactorMatrix's own cross-products, or X'WX and X'Wz."""
+    if use_qr:
+        return TriangularFactor(X.shape[1])
+    return X.cross_products() if hasattr(X, "cross_products") else CrossProducts(X.shape[1])
+
+
+def data_blocks(data, beta=None, eta=None, block_rows=None):
+    """Yield ``(X_b, y_b, prior_b, offset_b, eta_b)`` for each row block.
+
+    X_b is an ndarray, or a FactorMatrix view for a design with factors kept as codes; eta_b is
+    ``eta`` sliced when given, else X_b beta + offset_b, computed while the block is in cache.
+    """
+    X = data.X
+    n, p = X.shape
+    structured = hasattr(X, "rows")
+    for sl in row_blocks(n, p, block_rows or getattr(X, "block_rows", None)):
+        xb = X.rows(sl) if structured else X[sl]
+        ob = data.offset[sl]
+        eb = eta[sl] if eta is not None else xb @ beta + ob
+        yield xb, data.y[sl], data.weights[sl], ob, eb
 
 
 def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
     """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta)."""
-    X, y, w, off = data.X, data.y, data.weights, data.offset
-    n, p = X.shape
     link = family.link
-    structured = hasattr(X, "cross_products")  # a FactorMatrix: factors kept as codes
-    if use_qr:
-        acc = TriangularFactor(p)
-    else:
-        acc = X.cross_products() if structured else CrossProducts(p)
+    acc = new_accumulator(data.X, use_qr)
     dev, valid = 0.0, True
     all_positive = data.all_positive
     with np.errstate(all="ignore"):
-        for sl in row_blocks(n, p, block_rows or getattr(X, "block_rows", None)):
-            # the block of X is read once: eta and the cross-products while it is in cache
-            xb = X.rows(sl) if structured else X[sl]
-            yb, wb, ob = y[sl], w[sl], off[sl]
-            eb = eta[sl] if eta is not None else xb @ beta + ob
+        eta_out = np.empty(data.y.shape[0])
+        start = 0
+        for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows):
+            eta_out[start:start + eb.shape[0]] = eb  # kept: the results need eta at the final estimate
+            start += eb.shape[0]
             mb = link.inverse(eb)
             valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
             mu_eta = link.inverse_deriv(eb)
@@ -108,7 +127,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
             acc.add(xb, ww, zz)
     if not np.isfinite(dev):
         valid = False
-    return _Pass(dev, valid, acc)
+    return _Pass(dev, valid, acc, eta_out)
 
 
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
@@ -231,4 +250,5 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     out = beta.copy()
     out[~kept] = np.nan
     return IRLSFit(beta=out, kept=kept, r=r, deviance=current.deviance, n_iter=n_iter, converged=converged,
+                   eta=current.eta,  # every return path has evaluated its beta
                    boundary=boundary, n_halvings=n_halvings, last_step=last_step)

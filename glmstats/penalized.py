@@ -41,8 +41,7 @@ import pandas as pd
 from . import families as F
 from . import links as L
 from .exceptions import ConvergenceWarning
-from .gram import CrossProducts, row_blocks
-from .irls import GLMData, irls
+from .irls import GLMData, data_blocks, irls, new_accumulator
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
            "check_convex", "penalized_objective"]
@@ -154,18 +153,12 @@ def _hessian_term(family):
 
 
 def _evaluate(data, family, beta, eta=None, block_rows=None):
-    X, y, w, off = data.X, data.y, data.weights, data.offset
-    n, p = X.shape
     link = family.link
     k = _hessian_term(family)
-    structured = hasattr(X, "cross_products")  # a FactorMatrix (factors kept as codes): its own X'WX
-    acc = X.cross_products() if structured else CrossProducts(p)
+    acc = new_accumulator(data.X)
     dev, valid = 0.0, True
     with np.errstate(all="ignore"):
-        for sl in row_blocks(n, p, block_rows or getattr(X, "block_rows", None)):
-            xb = X.rows(sl) if structured else X[sl]
-            yb, wb, ob = y[sl], w[sl], off[sl]
-            eb = eta[sl] if eta is not None else xb @ beta + ob
+        for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows):
             mb = link.inverse(eb)
             valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
             pos = wb > 0

@@ -59,7 +59,8 @@ class GLMResults:
         self.df_model = (self.nobs - int(model.has_intercept)) - self.df_resid
 
         d = model.data
-        self._eta = d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
+        # kept from IRLS's last pass (no further pass over X); computed anew for an IRLSFit built without it
+        self._eta = fit.eta if fit.eta is not None else d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
         self._mu = self.family.link.inverse(self._eta)
         involved = model.separation(fit, self._mu)
         self.separated = involved is not None
