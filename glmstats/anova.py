@@ -442,9 +442,13 @@ def anova(*results, test="Chisq"):
         if test == "Rao":
             s = _score_ss(large.model.data.X, _full_fit(small, r_weights=True))
             scores.append(s if resdf[i] >= resdf[i + 1] else -s)
+    change = -np.diff(resdev)
+    # a change of the order of rounding (two fits of the same deviance) is 0, not a negative statistic
+    noise = 1e-10 * np.maximum(np.abs(resdev[:-1]), np.abs(resdev[1:]))
+    change[(change < 0) & (change >= -noise)] = 0.0
     table = pd.DataFrame({"Resid. Df": resdf, "Resid. Dev": resdev,
                           "Df": np.concatenate([[np.nan], -np.diff(resdf)]) + 0.0,
-                          "Deviance": np.concatenate([[np.nan], -np.diff(resdev)])},
+                          "Deviance": np.concatenate([[np.nan], change])},
                          index=[str(i) for i in range(1, len(results) + 1)])
     if test is None:
         return table

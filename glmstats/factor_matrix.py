@@ -147,6 +147,18 @@ class FactorCrossProducts:
                 self.ff[(j, k)] += np.bincount(pair, weights=w, minlength=sj * size).reshape(sj, size)
         self._assembled = None
 
+    def merge(self, other):
+        """Add another accumulator's sums (partitions combined)."""
+        self.dd += other.dd
+        self.dz += other.dz
+        for mine, theirs in ((self.diag, other.diag), (self.fz, other.fz), (self.fd, other.fd)):
+            for a, b in zip(mine, theirs):
+                a += b
+        for key, block in other.ff.items():
+            self.ff[key] += block
+        self._assembled = None
+        return self
+
     @property
     def diagonal_cols(self):
         """Columns of the largest factor: their block of X'WX is diagonal (each row has one level), so the

@@ -40,23 +40,42 @@ class CrossProducts:
     ----------
     p : int
         Number of columns of X.
+
+    Notes
+    -----
+    Each block adds B'B with B = [W^(1/2) X_b, W^(1/2) z_b] (one symmetric BLAS product):
+    its leading p x p block is X_b'WX_b and its last column X_b'Wz_b. B lives in a buffer
+    reused from block to block.
     """
 
     def __init__(self, p):
-        self.xtwx = np.zeros((p, p))
-        self.xtwz = np.zeros(p)
+        self.p = p
+        self._aug = np.zeros((p + 1, p + 1))
+        self._buf = np.empty((0, p + 1))
 
     def add(self, X, w, z):
         """Add the block's X'WX and X'Wz (w: working weights, z: working response)."""
-        Xw = X * np.sqrt(w)[:, None]
-        self.xtwx += Xw.T @ Xw
-        self.xtwz += X.T @ (w * z)
+        m, p = X.shape[0], self.p
+        if self._buf.shape[0] != m:
+            self._buf = np.empty((m, p + 1))
+        B = self._buf
+        sw = np.sqrt(w)
+        np.multiply(X, sw[:, None], out=B[:, :p])
+        np.multiply(z, sw, out=B[:, p])
+        self._aug += B.T @ B
 
     def merge(self, other):
         """Add another accumulator's sums (partitions combined)."""
-        self.xtwx += other.xtwx
-        self.xtwz += other.xtwz
+        self._aug += other._aug
         return self
+
+    @property
+    def xtwx(self):
+        return self._aug[:self.p, :self.p]
+
+    @property
+    def xtwz(self):
+        return self._aug[:self.p, self.p]
 
 
 class TriangularFactor:

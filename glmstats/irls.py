@@ -15,12 +15,14 @@ the new coefficients also accumulates the cross-products at them, the covariance
 comes from the weights at the returned estimate.
 """
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import linalg
 from .gram import CrossProducts, TriangularFactor, row_blocks
+from .working import kernel_for
 
 __all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator"]
 
@@ -31,7 +33,11 @@ class FitError(ValueError):
 
 @dataclass
 class GLMData:
-    """The arrays IRLS reads: X (n, p), y (n,), prior weights (n,) = var_weights * freq_weights, offset (n,)."""
+    """The arrays IRLS reads: X (n, p), y (n,), prior weights (n,) = var_weights * freq_weights, offset (n,).
+
+    Unit weights and a zero offset may be given as read-only broadcast arrays
+    (``np.broadcast_to(1.0, n)``): they take no memory, and IRLS skips the arithmetic with them.
+    """
 
     X: np.ndarray
     y: np.ndarray
@@ -42,12 +48,35 @@ class GLMData:
     def shape(self):
         return self.X.shape
 
+    def _cached(self, name, compute):
+        if name not in self.__dict__:
+            self.__dict__[name] = compute()
+        return self.__dict__[name]
+
     @property
     def all_positive(self):
         """True when every prior weight is positive (the common case: no row drops out)."""
-        if not hasattr(self, "_all_positive"):
-            self._all_positive = bool(np.all(self.weights > 0))
-        return self._all_positive
+        return self._cached("_all_positive", lambda: _all_equal(self.weights, 1.0) or bool(np.all(self.weights > 0)))
+
+    @property
+    def unit_weights(self):
+        """True when every prior weight is 1."""
+        return self._cached("_unit_weights", lambda: _all_equal(self.weights, 1.0))
+
+    @property
+    def zero_offset(self):
+        return self._cached("_zero_offset", lambda: _all_equal(self.offset, 0.0))
+
+    @property
+    def binary_y(self):
+        """True when every response is 0 or 1."""
+        return self._cached("_binary_y", lambda: bool(np.all((self.y == 0) | (self.y == 1))))
+
+
+def _all_equal(a, value):
+    if a.ndim == 1 and a.strides == (0,):  # a broadcast constant: one element to look at
+        return a.shape[0] == 0 or a[0] == value
+    return bool(np.all(a == value))
 
 
 @dataclass
@@ -81,50 +110,109 @@ def new_accumulator(X, use_qr=False):
     return X.cross_products() if hasattr(X, "cross_products") else CrossProducts(X.shape[1])
 
 
-def data_blocks(data, beta=None, eta=None, block_rows=None):
-    """Yield ``(X_b, y_b, prior_b, offset_b, eta_b)`` for each row block.
+def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None, eta_out=None):
+    """Yield ``(X_b, y_b, prior_b, offset_b, eta_b)`` for each row block (of ``rows = (start, stop)``).
 
     X_b is an ndarray, or a FactorMatrix view for a design with factors kept as codes; eta_b is
-    ``eta`` sliced when given, else X_b beta + offset_b, computed while the block is in cache.
+    ``eta`` sliced when ``eta`` is an array, ``eta(slice)`` when it is a function, else X_b beta + offset_b,
+    computed while the block is in cache.  With ``eta_out``, eta_b is written into it (and is a view of it).
     """
     X = data.X
     n, p = X.shape
+    lo, hi = rows or (0, n)
     structured = hasattr(X, "rows")
-    for sl in row_blocks(n, p, block_rows or getattr(X, "block_rows", None)):
+    add_offset = not data.zero_offset
+    for sl in row_blocks(hi - lo, p, block_rows or getattr(X, "block_rows", None)):
+        sl = slice(sl.start + lo, sl.stop + lo)
         xb = X.rows(sl) if structured else X[sl]
         ob = data.offset[sl]
-        eb = eta[sl] if eta is not None else xb @ beta + ob
+        if eta is None:
+            if eta_out is not None and not structured:
+                eb = np.dot(xb, beta, out=eta_out[sl])  # no temporary
+            else:
+                eb = xb @ beta
+            if add_offset:
+                eb += ob
+        else:
+            eb = eta(sl) if callable(eta) else eta[sl]
+        if eta_out is not None and not np.shares_memory(eb, eta_out):
+            eta_out[sl] = eb
+            eb = eta_out[sl]
         yield xb, data.y[sl], data.weights[sl], ob, eb
 
 
-def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
-    """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta)."""
-    link = family.link
-    acc = new_accumulator(data.X, use_qr)
-    dev, valid = 0.0, True
-    all_positive = data.all_positive
-    with np.errstate(all="ignore"):
-        eta_out = np.empty(data.y.shape[0])
-        start = 0
-        for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows):
-            eta_out[start:start + eb.shape[0]] = eb  # kept: the results need eta at the final estimate
-            start += eb.shape[0]
-            mb = link.inverse(eb)
-            valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
-            mu_eta = link.inverse_deriv(eb)
-            ww = wb * mu_eta ** 2 / family.variance(mb)
-            zz = eb - ob + (yb - mb) / mu_eta
-            if all_positive:
-                dev += float(np.dot(wb, family.unit_deviance(yb, mb)))
-                fast = np.isfinite(ww.sum() + zz.sum())  # finite sums: every entry is finite
-            else:
-                pos = wb > 0
-                dev += float(np.dot(wb[pos], family.unit_deviance(yb[pos], mb[pos])))
-                fast = False
-            if not fast:  # zero weights, mu.eta == 0 or non-finite values: those rows drop out (R's `good`)
-                good = (wb > 0) & (mu_eta != 0) & np.isfinite(ww) & np.isfinite(zz)
-                ww, zz = np.where(good, ww, 0.0), np.where(good, zz, 0.0)
-            acc.add(xb, ww, zz)
+# ------------------------------------------------------------------------------------------------
+# one pass over the rows, split into partitions evaluated in threads
+
+#: A pass splits the rows into a power of two of partitions (at most MAX_PARTITIONS, each of at least
+#: PARTITION_ROWS rows), evaluated in parallel and summed in a fixed order: the result does not depend on
+#: the number of threads.
+MAX_PARTITIONS = 8
+PARTITION_ROWS = 1 << 15
+
+_pool = None
+
+
+def n_threads():
+    """Threads for IRLS passes: ``GLMSTATS_NUM_THREADS`` if set, else the CPUs this process may use."""
+    env = os.environ.get("GLMSTATS_NUM_THREADS")
+    if env:
+        return max(1, int(env))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _map(func, items):
+    """[func(item) for item in items], in a thread pool when there are several items and CPUs.
+
+    numpy's ufuncs and BLAS release the GIL, so the partitions of a pass run in parallel.
+    """
+    global _pool
+    threads = n_threads()
+    if len(items) == 1 or threads == 1:
+        return [func(item) for item in items]
+    if _pool is None or _pool[0] != os.getpid() or _pool[1] != threads:  # a forked child needs its own threads
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool = (os.getpid(), threads, ThreadPoolExecutor(threads, thread_name_prefix="glmstats"))
+    return [f.result() for f in [_pool[2].submit(func, item) for item in items]]
+
+
+def _partitions(n):
+    k = 1
+    while k < MAX_PARTITIONS and n >= 2 * k * PARTITION_ROWS:
+        k *= 2
+    bounds = [n * i // k for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, eta_out=None):
+    """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta).
+
+    ``eta`` (an array, or a function of a row slice) replaces X beta + offset; the pass writes the
+    linear predictor into ``eta_out`` (a new array when None).
+    """
+    n = data.y.shape[0]
+    eta_out = np.empty(n) if eta_out is None else eta_out
+    prior_none, offset_none = data.unit_weights, data.zero_offset
+
+    def rows_pass(rows):
+        kernel = kernel_for(family, data)
+        acc = new_accumulator(data.X, use_qr)
+        dev, valid = 0.0, True
+        with np.errstate(all="ignore"):  # numpy's error state is per thread
+            for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows, eta_out):
+                terms = kernel(yb, None if prior_none else wb, None if offset_none else ob, eb)
+                dev += terms.deviance
+                valid = valid and terms.valid
+                acc.add(xb, terms.w, terms.z)
+        return dev, valid, acc
+
+    parts = _map(rows_pass, _partitions(n))
+    dev = sum(d for d, _, _ in parts)
+    valid = all(v for _, v, _ in parts)
+    acc = parts[0][2]
+    for _, _, other in parts[1:]:
+        acc.merge(other)
     if not np.isfinite(dev):
         valid = False
     return _Pass(dev, valid, acc, eta_out)
@@ -192,9 +280,13 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     state = {"use_qr": False}
     link = family.link
 
+    # two buffers for eta: the accepted pass's and the candidate's (no other n-vector lives across passes)
+    spare = np.empty(data.y.shape[0])
     if start_params is None:
-        with np.errstate(all="ignore"):
-            eta = link(family.starting_mu(data.y, data.weights) if mustart is None else mustart)
+        def eta(sl):  # the starting eta, block by block
+            with np.errstate(all="ignore"):
+                mu = family.starting_mu(data.y[sl], data.weights[sl]) if mustart is None else mustart[sl]
+                return link(mu)
         beta_old = None
         beta = None
     else:
@@ -203,7 +295,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
             raise ValueError(f"start_params has length {beta.size}, but the design has {p} columns")
         eta = None
         beta_old = beta.copy()
-    current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows)
+    current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows, eta_out=np.empty_like(spare))
     if not current.valid:
         raise FitError("cannot find valid starting values: the starting mu or eta is outside the family's or "
                        "link's domain; please supply start_params")
@@ -218,7 +310,9 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         if not np.all(np.isfinite(step.beta)):
             break
         beta_new = step.beta
-        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+        accepted = current.eta
+        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
+                            eta_out=spare)
         boundary = False
         halvings = 0
         while not current.valid:
@@ -230,7 +324,9 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
                 raise FitError("cannot correct the step size: the deviance stays non-finite or mu stays outside "
                                "the family's domain after repeated step-halving")
             beta_new = (beta_new + beta_old) / 2.0
-            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
+                                eta_out=spare)
+        spare = accepted
         if halvings:
             boundary = True
             n_halvings += halvings

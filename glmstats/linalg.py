@@ -25,6 +25,17 @@ __all__ = ["Step", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "un
 
 MIN_PIVOT = 1e-4
 
+#: Up to this many columns, triangular systems are solved with numpy's LU solver (microseconds at this
+#: size, and a first fit then never imports scipy.linalg, ~0.1 s); above it with scipy's BLAS trsm.
+NUMPY_SOLVE_MAX_P = 300
+
+
+def solve_triangular(a, b, lower=False):
+    """Solve a x = b for a triangular ``a`` (lower or upper)."""
+    if a.shape[0] <= NUMPY_SOLVE_MAX_P:
+        return np.linalg.solve(a, b)
+    return linalg.solve_triangular(a, b, lower=lower, check_finite=False)
+
 
 @dataclass
 class Step:
@@ -62,12 +73,12 @@ def solve_cholesky(xtwx, xtwz, min_pivot=MIN_PIVOT):
     if not (np.all(np.isfinite(d)) and np.all(d > 0) and np.all(np.isfinite(xtwz))):
         return None
     try:
-        lower = linalg.cholesky(xtwx / np.outer(d, d), lower=True, check_finite=False)
-    except linalg.LinAlgError:
+        lower = np.linalg.cholesky(xtwx / np.outer(d, d))
+    except np.linalg.LinAlgError:
         return None
     if np.min(np.diag(lower)) < min_pivot:
         return None
-    beta = linalg.cho_solve((lower, True), xtwz / d, check_finite=False) / d
+    beta = solve_triangular(lower.T, solve_triangular(lower, xtwz / d, lower=True)) / d
     p = xtwx.shape[0]
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=lower.T * d[None, :])
 
@@ -141,7 +152,7 @@ def solve_qr(r, qtz, tol):
     if not kept.any():
         return Step(beta=beta, kept=kept, r=np.zeros((0, 0)))
     q2, r2 = np.linalg.qr(r[:, kept])
-    beta[kept] = linalg.solve_triangular(r2, q2.T @ qtz, check_finite=False)
+    beta[kept] = solve_triangular(r2, q2.T @ qtz)
     return Step(beta=beta, kept=kept, r=r2)
 
 
@@ -149,5 +160,5 @@ def unscaled_cov(r):
     """(R'R)^-1 for an upper-triangular R: the unscaled covariance (X'WX)^-1."""
     if r.shape[0] == 0:
         return np.zeros((0, 0))
-    rinv = linalg.solve_triangular(r, np.eye(r.shape[0]), check_finite=False)
+    rinv = solve_triangular(r, np.eye(r.shape[0]))
     return rinv @ rinv.T

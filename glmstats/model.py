@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import families as F
 from .exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from .gram import row_blocks
 from .irls import FitError, GLMData, evaluate_mu, irls
 
 __all__ = ["GLM", "glm"]
@@ -143,6 +144,27 @@ def _factor_response(formula, data, family):
     return data
 
 
+def _nonfinite_rows(X):
+    """Rows of X holding a NaN or an infinity, from one pass of row sums (by row blocks)."""
+    n, p = X.shape
+    if p == 0:
+        return np.zeros(0, dtype=np.intp)
+    ones = np.ones(p)
+    found = [sl.start + np.flatnonzero(~np.isfinite(X[sl] @ ones)) for sl in row_blocks(n, p)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _has_constant_column(X):
+    """Whether some column of X is constant and non-zero (read only where the first rows suggest one)."""
+    if X.shape[0] == 0:
+        return False
+    head = X[:64]
+    for j in np.flatnonzero(np.all(head == head[0], axis=0) & (head[0] != 0)):
+        if np.all(X[:, j] == X[0, j]):
+            return True
+    return False
+
+
 class GLM:
     """Generalized linear model (R: ``glm``; statsmodels: ``GLM``).
 
@@ -195,9 +217,9 @@ class GLM:
         if missing not in ("drop", "raise"):
             raise ValueError(f'missing must be "drop" or "raise", not {missing!r}')
         nan = {"endog": np.isnan(y)}
-        # one fast pass (a NaN propagates through the row sums); columns are examined only when needed
-        row_sums = X @ np.ones(X.shape[1]) if X.shape[1] else np.zeros(X.shape[0])
-        candidates = np.flatnonzero(np.isnan(row_sums))
+        # one pass over X (row sums: a NaN or an infinity propagates); columns are examined only when needed
+        candidates = _nonfinite_rows(X)
+        self._x_finite = candidates.size == 0
         if candidates.size:
             col_nan = np.isnan(X[candidates])
             for j in np.flatnonzero(col_nan.any(axis=0)):
@@ -252,7 +274,7 @@ class GLM:
                              "glmstats needs at least one column, e.g. an intercept")
         if not np.all(np.isfinite(y)):
             raise ValueError(f"endog ({self.endog_name}) holds infinite values; remove or replace them")
-        if isinstance(X, np.ndarray) and not np.all(np.isfinite(X.sum(axis=0))) and not np.all(np.isfinite(X)):  # column sums: a fast first check
+        if isinstance(X, np.ndarray) and not getattr(self, "_x_finite", False) and _nonfinite_rows(X).size:
             bad = [name for name, ok in zip(self.exog_names, np.isfinite(X).all(axis=0)) if not ok]
             raise ValueError(f"exog holds infinite values in column(s) {bad}; remove or replace them")
         for name, arr in columns.items():
@@ -272,23 +294,27 @@ class GLM:
                 raise ValueError(f"exposure needs the log link (log(exposure) is added to eta); the model's link is "
                                  f"{self.family.link.name!r}: pass offset= instead")
             offset = np.log(exposure) if offset is None else offset + np.log(exposure)
+        # absent weights and offset are read-only broadcast constants: no memory, and IRLS skips them
+        ones = np.broadcast_to(1.0, (n,))
         self._has_offset = offset is not None
-        self._offset = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
-        self._freq_weights = np.ones(n) if fw is None else fw
-        user_vw = np.ones(n) if vw is None else vw
+        self._offset = np.broadcast_to(0.0, (n,)) if offset is None else np.asarray(offset, dtype=float)
+        self._freq_weights = ones if fw is None else fw
+        user_vw = ones if vw is None else vw
         self._var_weights = user_vw if trials is None else user_vw * trials
         self._n_trials = trials
-        prior = self._var_weights * self._freq_weights
-        if not np.any(prior > 0):
+        prior = ones if (fw is None and vw is None and trials is None) else self._var_weights * self._freq_weights
+        all_pos = fw is None and vw is None and trials is None
+        pos = ones.astype(bool) if all_pos else prior > 0
+        if not all_pos and not np.any(pos):
             raise ValueError("all weights are zero: there is nothing to fit")
         self.family.check_y(y, prior)
         if isinstance(self.family, F.Binomial) and type(self.family) is F.Binomial:
-            m = self._var_weights * y
-            if np.any(np.abs(m - np.round(m))[prior > 0] > 1e-3):
+            m = y if self._var_weights is ones else self._var_weights * y
+            if np.any(np.abs(m - np.round(m))[pos] > 1e-3):
                 warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
                               "not a whole number)", DomainWarning, stacklevel=3)
         if type(self.family) in (F.Poisson, F.NegativeBinomial):
-            yp = y[prior > 0]
+            yp = y if all_pos else y[pos]
             nonint = np.abs(yp - np.round(yp)) > 1e-7 * np.maximum(1.0, np.abs(yp))  # R's R_nonint
             if nonint.any():
                 warnings.warn(f"non-integer counts in a {self.family.name} glm (for example y = {yp[nonint][0]:g}); "
@@ -299,13 +325,11 @@ class GLM:
         self._y = y
         self._X = X
         self.row_index = index
-        pos = prior > 0
         if has_intercept is None:  # array interface: a non-zero constant column plays the intercept
-            xs = X if pos.all() else X[pos]
-            has_intercept = bool(xs.shape[0] > 0 and np.any((xs.min(axis=0) == xs.max(axis=0)) & (xs[0] != 0)))
+            has_intercept = _has_constant_column(X if all_pos else X[pos])
         self.has_intercept = has_intercept
-        self._warn_boundary_response(y[pos])
-        nobs = float(np.sum(self._freq_weights[pos]))
+        self._warn_boundary_response(y if all_pos else y[pos])
+        nobs = float(n if fw is None and all_pos else np.sum(self._freq_weights[pos]))
         self.nobs = int(nobs) if nobs.is_integer() else nobs
         self.data = GLMData(X=X, y=y, weights=prior, offset=self._offset)
 
@@ -407,26 +431,35 @@ class GLM:
         names = [n for n, k in zip(self.exog_names, fit.kept) if k]
         return [(names[j], rel[j]) for j in np.flatnonzero(rel < COLLINEARITY_TOL)]
 
-    def separation(self, fit, mu):
+    def separation(self, fit, eta):
         """Coefficient names still diverging when fitted values reached the boundary, or None.
 
         R's rule (a fitted probability within 10 eps of 0 or 1, a fitted rate within it of 0), and
         also quasi-complete separation that R's rule misses (IRLS stops while a level's fitted
         probabilities are only ~1e-9 from 0): fitted values within 1e-8 of the boundary where the
         response is on it, while some coefficient still moved by more than 0.1 in the last step.
+        The fitted values are computed from ``eta`` by row blocks.
         """
-        pos = self.data.weights > 0
+        fam = self.family
+        binomial = isinstance(fam, F.Binomial) or getattr(fam, "variance_name", None) == "mu(1-mu)"
+        if not (binomial or isinstance(fam, (F.Poisson, F.NegativeBinomial))):
+            return None
+        d = self.data
         eps = 10 * np.finfo(float).eps
         step = np.abs(np.nan_to_num(fit.last_step))
         diverging = step.max(initial=0.0) > 0.1
-        y, mu = self.data.y[pos], mu[pos]
-        if isinstance(self.family, F.Binomial) or getattr(self.family, "variance_name", None) == "mu(1-mu)":
-            hit = np.any((mu > 1 - eps) | (mu < eps))
-            hit = hit or (diverging and np.any(((y == 1) & (mu > 1 - 1e-8)) | ((y == 0) & (mu < 1e-8))))
-        elif isinstance(self.family, (F.Poisson, F.NegativeBinomial)):
-            hit = np.any(mu < eps) or (diverging and np.any((y == 0) & (mu < 1e-8)))
-        else:
-            hit = False
+        hit = False
+        with np.errstate(all="ignore"):
+            for sl in row_blocks(d.y.shape[0], 1):
+                pos = d.weights[sl] > 0
+                y, mu = d.y[sl][pos], fam.link.inverse(eta[sl])[pos]
+                if binomial:
+                    hit = np.any((mu > 1 - eps) | (mu < eps))
+                    hit = hit or (diverging and np.any(((y == 1) & (mu > 1 - 1e-8)) | ((y == 0) & (mu < 1e-8))))
+                else:
+                    hit = np.any(mu < eps) or (diverging and np.any((y == 0) & (mu < 1e-8)))
+                if hit:
+                    break
         if not hit:
             return None
         if step.max() == 0:

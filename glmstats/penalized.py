@@ -619,7 +619,8 @@ def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     columns is optimal iff |g_j| <= alpha l1_ratio v_j, where g_j = x_j' w (y - mu) mu'(eta)
     / V(mu) / sum(w) is the gradient of the deviance part. So alpha_max = max_j |g_j| /
     (l1_ratio v_j) over v_j > 0. For l1_ratio < 1e-3 (ridge has no finite alpha_max) l1_ratio
-    = 1e-3 is used, as glmnet and scikit-learn do.
+    = 1e-3 is used, as glmnet and scikit-learn do. The value returned is 1e-10 (relative) above
+    that bound, so that rounding in the gradient cannot leave a coefficient of 1e-15 at alpha_max.
     """
     check_convex(model.family)
     v, _ = _penalty_weights(model, penalty_weights)
@@ -636,7 +637,8 @@ def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     pen = v > 0
     if not pen.any():
         return 0.0
-    return float(np.max(np.abs(grad[pen]) / (max(l1_ratio, 1e-3) * v[pen])))
+    # raised by 1e-10 relative: the fit at alpha_max then stays exactly 0 whatever the rounding of the gradient
+    return float(np.max(np.abs(grad[pen]) / (max(l1_ratio, 1e-3) * v[pen]))) * (1.0 + 1e-10)
 
 
 class RegularizationPath:

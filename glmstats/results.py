@@ -61,19 +61,32 @@ class GLMResults:
         d = model.data
         # kept from IRLS's last pass (no further pass over X); computed anew for an IRLSFit built without it
         self._eta = fit.eta if fit.eta is not None else d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
-        self._mu = self.family.link.inverse(self._eta)
-        involved = model.separation(fit, self._mu)
+        involved = model.separation(fit, self._eta)
         self.separated = involved is not None
         self.separation = involved or []
-        pos = d.weights > 0
-        with np.errstate(all="ignore"):
-            pearson = d.weights * (d.y - self._mu) ** 2 / self.family.variance(self._mu)
-        self.pearson_chi2 = float(np.sum(pearson[pos]))
 
         self._set_scale(scale)
         self.use_t = (not self.fixed_scale) if use_t is None else bool(use_t)
         self._cov_unscaled = linalg.unscaled_cov(fit.r)
         self._set_cov(cov_type, cov_kwds or {})
+
+    @cached_property
+    def _mu(self):
+        """Fitted means (computed when first needed: a binomial or Poisson fit's standard errors do not need them)."""
+        return self.family.link.inverse(self._eta)
+
+    @cached_property
+    def pearson_chi2(self):
+        """sum of w (y - mu)^2 / V(mu) over rows with positive weight, accumulated by row blocks."""
+        d = self.model.data
+        total = 0.0
+        with np.errstate(all="ignore"):
+            for sl in row_blocks(d.y.shape[0], 1):
+                w = d.weights[sl]
+                mu = self.family.link.inverse(self._eta[sl])
+                terms = w * (d.y[sl] - mu) ** 2 / self.family.variance(mu)
+                total += float(np.sum(terms[w > 0]))
+        return total
 
     # --- dispersion and covariance -----------------------------------------------------
     def _set_scale(self, scale):

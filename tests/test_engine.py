@@ -1,0 +1,130 @@
+"""The IRLS engine's fast routes give the generic route's numbers.
+
+- glmstats.working: each in-place kernel (Poisson log, binomial logit, Gamma log) against R's
+  generic formulas (GenericKernel), on blocks that include the regions where R clamps;
+- glmstats.irls: a pass split into partitions evaluated in threads gives the single-partition
+  numbers, and the same bits whatever the number of threads;
+- absent weights and offsets (broadcast constants) against explicit arrays of ones and zeros.
+
+The generic formulas themselves are checked against R in tests/test_reference_glm.py.
+"""
+
+import numpy as np
+import pytest
+
+import glmstats as gs
+import glmstats.irls as irls_mod
+from glmstats import families as F
+from glmstats import working as W
+from glmstats.irls import GLMData
+import _glmref as H
+
+FAST_PAIRS = [
+    ("poisson", F.Poisson(), W.PoissonLogKernel),
+    ("quasipoisson", F.QuasiPoisson(), W.PoissonLogKernel),
+    ("gamma-log", F.Gamma(link="log"), W.GammaLogKernel),
+    ("binomial", F.Binomial(), W.BinomialLogitKernel),
+    ("quasibinomial", F.QuasiBinomial(), W.BinomialLogitKernel),
+]
+
+
+def _block(family, n, rng, clamped, binary=True):
+    if clamped:  # some eta beyond R's clamps: the fast kernel must hand the block to the generic one
+        eta = rng.normal(0, 1, n)
+        eta[::7] = rng.choice([-45.0, -31.0, 31.0, 40.0], size=eta[::7].shape)
+        if not isinstance(family, F.Binomial):
+            eta = np.minimum(eta, 5.0)
+    else:
+        eta = rng.normal(0, 1.5, n)
+    if isinstance(family, F.Binomial):
+        y = rng.integers(0, 2, n).astype(float) if binary else rng.integers(0, 6, n) / 5.0
+    elif isinstance(family, F.Poisson):
+        y = rng.poisson(np.exp(np.clip(eta, -20, 5))).astype(float)
+    else:
+        y = rng.gamma(2.0, np.exp(np.clip(eta, -20, 5)) / 2.0) + 1e-300
+    return y, eta
+
+
+# proportions (non-binary y) only for the binomial families
+RESPONSES = [(name, family, kind, binary) for name, family, kind in FAST_PAIRS
+             for binary in ((True, False) if isinstance(family, F.Binomial) else (True,))]
+
+
+@pytest.mark.parametrize("name,family,kind,binary", RESPONSES,
+                         ids=[f"{r[0]}-{'binary' if r[3] else 'proportions'}" for r in RESPONSES])
+@pytest.mark.parametrize("clamped", [False, True], ids=["inside", "clamped"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_fast_kernels_match_the_generic_formulas(name, family, kind, clamped, weighted, binary):
+    rng = np.random.default_rng(abs(hash((name, clamped, weighted, binary))) % 2**32)
+    n = 500
+    y, eta = _block(family, n, rng, clamped, binary)
+    prior = rng.uniform(0.5, 3.0, n) if weighted else None
+    offset = rng.normal(0, 0.3, n)
+    data = GLMData(X=np.ones((n, 1)), y=y, weights=np.ones(n) if prior is None else prior, offset=offset)
+    kernel = W.kernel_for(family, data)
+    assert type(kernel) is kind
+    fast = kernel(y, prior, offset, eta.copy())
+    generic = W.GenericKernel(family, True)(y, prior, offset, eta.copy())
+    assert fast.valid == generic.valid
+    np.testing.assert_allclose(fast.deviance, generic.deviance, rtol=1e-12)
+    np.testing.assert_allclose(fast.w, generic.w, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fast.z, generic.z, rtol=1e-12, atol=1e-12)
+    no_offset = kernel(y, prior, None, eta.copy())
+    np.testing.assert_allclose(no_offset.z, generic.z + offset, rtol=1e-12, atol=1e-12)
+
+
+def test_zero_weights_and_other_links_take_the_generic_kernel():
+    y = np.array([0.0, 1.0, 1.0])
+    with_zero = GLMData(X=np.ones((3, 1)), y=y, weights=np.array([1.0, 0.0, 2.0]), offset=np.zeros(3))
+    assert type(W.kernel_for(F.Binomial(), with_zero)) is W.GenericKernel
+    positive = GLMData(X=np.ones((3, 1)), y=y, weights=np.ones(3), offset=np.zeros(3))
+    assert type(W.kernel_for(F.Binomial(link="probit"), positive)) is W.GenericKernel
+    assert type(W.kernel_for(F.Gamma(), positive)) is W.GenericKernel  # inverse link
+
+
+def _fit_case(case, monkeypatch, partition_rows, threads):
+    monkeypatch.setattr(irls_mod, "PARTITION_ROWS", partition_rows)
+    monkeypatch.setenv("GLMSTATS_NUM_THREADS", str(threads))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return H.array_model(case).fit(**H.TIGHT)
+
+
+@pytest.mark.parametrize("case", H.GLM_CASES)
+def test_partitioned_passes_match_one_pass(case, monkeypatch):
+    one = _fit_case(case, monkeypatch, 1 << 30, 1)
+    split = _fit_case(case, monkeypatch, 2, 2)      # up to 8 partitions even on small data
+    split1 = _fit_case(case, monkeypatch, 2, 1)     # the same partitions in one thread
+    np.testing.assert_allclose(split.params, one.params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(split.bse, one.bse, rtol=1e-9)
+    np.testing.assert_allclose(split.deviance, one.deviance, rtol=1e-12)
+    np.testing.assert_allclose(split.fittedvalues, one.fittedvalues, rtol=1e-9)
+    # the partitions are fixed by n alone and summed in order: bit-identical whatever the thread count
+    np.testing.assert_array_equal(split.params, split1.params)
+    np.testing.assert_array_equal(split.bse, split1.bse)
+    assert split.deviance == split1.deviance
+
+
+def test_partitions_cover_the_rows_in_powers_of_two():
+    for n in (1, 1000, 2 * irls_mod.PARTITION_ROWS, 10**6, 10**7):
+        parts = irls_mod._partitions(n)
+        assert parts[0][0] == 0 and parts[-1][1] == n
+        assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+        assert len(parts) & (len(parts) - 1) == 0 and len(parts) <= irls_mod.MAX_PARTITIONS
+
+
+def test_absent_weights_and_offset_equal_explicit_ones_and_zeros():
+    rng = np.random.default_rng(3)
+    n = 300
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 2))])
+    y = rng.poisson(np.exp(0.3 + X[:, 1] * 0.5)).astype(float)
+    plain = gs.GLM(y, X, family="poisson").fit()
+    explicit = gs.GLM(y, X, family="poisson", var_weights=np.ones(n), freq_weights=np.ones(n),
+                      offset=np.zeros(n)).fit()
+    np.testing.assert_allclose(plain.params, explicit.params, rtol=1e-12)
+    np.testing.assert_allclose(plain.bse, explicit.bse, rtol=1e-12)
+    np.testing.assert_allclose(plain.llf, explicit.llf, rtol=1e-12)
+    assert plain.model.data.weights.strides == (0,)  # no n-vector of ones held
+    assert plain.nobs == n and plain.df_resid == n - 3
