@@ -500,11 +500,19 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     candidates = [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])]
     first_rows, value_codes = set(), {}
     for c in candidates:
-        codes, uniques = pd.factorize(rows[c], sort=False)
-        if len(uniques) > 100_000:
+        if isinstance(rows[c].dtype, pd.CategoricalDtype):  # codes at hand: no factorize pass
+            codes = rows[c].cat.codes.to_numpy().astype(np.intp)
+            n_values = len(rows[c].cat.categories)
+            first = np.full(n_values + 1, len(codes), dtype=np.intp)
+            np.minimum.at(first, codes + 1, np.arange(len(codes)))  # code -1 (missing) -> slot 0
+            first = first[first < len(codes)]
+        else:
+            codes, uniques = pd.factorize(rows[c], sort=False)
+            n_values = len(uniques)
+            # factorize numbers values in order of appearance: a first occurrence raises the running maximum
+            first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+        if n_values > 100_000:
             return None
-        # factorize numbers values in order of appearance: a first occurrence raises the running maximum
-        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
         first_rows.update(first.tolist())
         value_codes[c] = codes
     if not first_rows:
@@ -540,7 +548,7 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     for term, cols, (var,) in factor_terms:
         block = sub_X[:, cols]
         sub_code = np.where(block.any(axis=1), block.argmax(axis=1) + 1, 0)
-        lookup = np.zeros(value_codes[var].max() + 1, dtype=np.int32)
+        lookup = np.zeros(value_codes[var].max() + 1, dtype=np.intp)  # intp: what bincount takes without a copy
         lookup[value_codes[var][subset_rows]] = sub_code
         if np.any(lookup[value_codes[var][subset_rows]] != sub_code):
             return None  # not a function of the variable's value
@@ -548,10 +556,14 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
 
     factor_names = {str(t) for t, _, _ in factor_terms}
     others = [str(t) for t in spec.term_indices if str(t) != "1" and str(t) not in factor_names]
-    dense_formula = " + ".join(["1" if "Intercept" in names else "0"] + others)
-    dense_mm = model_matrix(dense_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
-    dense_names = list(dense_mm.model_spec.column_names)
-    dense_full = np.asarray(dense_mm, dtype=float)
+    plain = _plain_numeric_block(rows, "Intercept" in names, others)
+    if plain is not None:
+        dense_names, dense_full = plain
+    else:
+        dense_formula = " + ".join(["1" if "Intercept" in names else "0"] + others)
+        dense_mm = model_matrix(dense_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
+        dense_names = list(dense_mm.model_spec.column_names)
+        dense_full = np.asarray(dense_mm, dtype=float)
     all_names = list(spec.column_names)
     offset_names = [all_names[j] for j in off_pos]
     if not set(dense_names) <= set(names) | set(offset_names):
@@ -560,7 +572,8 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     dense_cols = [names.index(dense_names[j]) for j in keep_dense]
     off_cols = [j for j, nm in enumerate(dense_names) if nm in offset_names]
     form_offset = dense_full[:, off_cols].sum(axis=1) if off_cols else None
-    X = FactorMatrix(dense_full[:, keep_dense], dense_cols, factors, len(names))
+    dense = dense_full if keep_dense == list(range(dense_full.shape[1])) else np.take(dense_full, keep_dense, axis=1)
+    X = FactorMatrix(dense, dense_cols, factors, len(names))
     values = [_eval_response(e, rows, lhs) for e in responses]
     y, n_trials = _response_values(values, lhs)
     return y, n_trials, X, names, form_offset, spec
@@ -593,13 +606,35 @@ def _prepare_frame(frame, fit=False):
         dtype = frame[c].dtype
         if isinstance(dtype, pd.StringDtype) and getattr(dtype, "na_value", None) is pd.NA:
             fixes[c] = frame[c].astype(object)
-        elif fit and isinstance(dtype, pd.CategoricalDtype):
+        elif fit and isinstance(dtype, pd.CategoricalDtype) and _has_unused_categories(frame[c]):
             fixes[c] = frame[c].cat.remove_unused_categories()
     if fixes:
         frame = frame.copy(deep=False)
         for c, values in fixes.items():
             frame[c] = values
     return frame
+
+
+def _has_unused_categories(series):
+    """Whether a categorical Series has a category no row takes (one bincount of its codes)."""
+    n_cat = len(series.cat.categories)
+    codes = series.cat.codes.to_numpy().astype(np.intp) + 1  # -1 (missing) -> 0
+    return bool(n_cat) and bool(np.any(np.bincount(codes, minlength=n_cat + 1)[1:] == 0))
+
+
+def _plain_numeric_block(rows, intercept, columns):
+    """The dense block [1, columns...] when every term is a plain numeric column (no formulaic pass needed),
+    with formulaic's names; None otherwise."""
+    if not all(c in rows.columns and (pd.api.types.is_float_dtype(rows[c]) or pd.api.types.is_integer_dtype(rows[c]))
+               for c in columns):
+        return None
+    names = (["Intercept"] if intercept else []) + list(columns)
+    block = np.empty((len(rows), len(names)))
+    if intercept:
+        block[:, 0] = 1.0
+    for j, c in enumerate(columns, start=int(intercept)):
+        block[:, j] = rows[c].to_numpy(dtype=np.float64, na_value=np.nan)
+    return names, block
 
 
 def _eval_response(expr, rows, lhs):

@@ -117,8 +117,8 @@ class Family:
     def check_y(self, y, weights=None):
         """Raise ValueError when y is outside the family's domain (rows with zero weight are ignored)."""
         y = _as_float(y)
-        w = _weights(weights, y)
-        self._check_y(y[w > 0])
+        positive = _weights(weights, y) > 0
+        self._check_y(y if positive.all() else y[positive])
 
     def _check_y(self, y):
         pass

@@ -18,7 +18,7 @@ projection q = R^{-T} X'Wz, which :mod:`glmstats.linalg` solves.
 
 import numpy as np
 
-__all__ = ["CrossProducts", "TriangularFactor", "row_blocks", "DEFAULT_BLOCK_ELEMENTS"]
+__all__ = ["CrossProducts", "TriangularFactor", "row_blocks", "vector_blocks", "DEFAULT_BLOCK_ELEMENTS"]
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
 #: temporaries of one block (a few MB).
@@ -31,6 +31,11 @@ def row_blocks(n, p, block_rows=None):
         block_rows = max(256, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
     for start in range(0, n, block_rows):
         yield slice(start, min(start + block_rows, n))
+
+
+def vector_blocks(n):
+    """Slices for work on n-vectors alone (checks, fitted values): 32768 rows, 256 KB a temporary."""
+    return row_blocks(n, 1, block_rows=1 << 15)
 
 
 class CrossProducts:
@@ -68,6 +73,10 @@ class CrossProducts:
         """Add another accumulator's sums (partitions combined)."""
         self._aug += other._aug
         return self
+
+    def release(self):
+        """Free the block buffer (the sums stay): partitions wait for their merge without it."""
+        self._buf = np.empty((0, self.p + 1))
 
     @property
     def xtwx(self):
@@ -109,6 +118,9 @@ class TriangularFactor:
     def merge(self, other):
         self.r_aug = np.linalg.qr(np.vstack([self.r_aug, other.r_aug]), mode="r")
         return self
+
+    def release(self):
+        """Nothing to free: no buffer is kept between blocks."""
 
     @property
     def r(self):

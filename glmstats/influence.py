@@ -74,7 +74,7 @@ class GLMInfluence:
         # R fits only the "good" rows (positive prior weight, mu.eta != 0); the others are not in model$qr
         self._good = (d.weights > 0) & np.isfinite(w) & (w > 0)
         self._w = np.where(self._good, w, 0.0)
-        self._r = np.asarray(res._fit.r, dtype=float)
+        self._r = np.asarray(res._fit.factor(), dtype=float)
         self.scale = float(res.scale)
         self.rank = int(res.rank)
 

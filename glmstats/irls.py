@@ -92,7 +92,21 @@ class IRLSFit:
     boundary: bool            # a step was halved in the last iteration
     n_halvings: int
     last_step: np.ndarray     # beta - previous beta at the end (diverging directions under separation)
-    eta: np.ndarray = None    # the linear predictor at beta (offset included), kept from the last pass
+    eta_range: tuple = None   # (min, max) of the linear predictor at beta, from the last pass
+    cov_unscaled: np.ndarray = None  # (X_k'WX_k)^-1 when computed without r (a large factor's diagonal block)
+    gram: np.ndarray = None   # X_k'WX_k at beta, from which r is computed on demand when None
+
+    def factor(self):
+        """The upper-triangular factor r (computed from ``gram`` by Cholesky when IRLS did not need it)."""
+        if self.r is None:
+            self.r = np.linalg.cholesky(self.gram).T  # R'R = L L' = X_k'WX_k
+        return self.r
+
+    def unscaled_cov(self):
+        """(X_k'WX_k)^-1 for the kept columns."""
+        if self.cov_unscaled is None:
+            self.cov_unscaled = linalg.unscaled_cov(self.factor())
+        return self.cov_unscaled
 
 
 @dataclass
@@ -100,7 +114,7 @@ class _Pass:
     deviance: float
     valid: bool
     acc: object
-    eta: np.ndarray
+    eta_range: tuple
 
 
 def new_accumulator(X, use_qr=False):
@@ -110,12 +124,12 @@ def new_accumulator(X, use_qr=False):
     return X.cross_products() if hasattr(X, "cross_products") else CrossProducts(X.shape[1])
 
 
-def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None, eta_out=None):
+def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
     """Yield ``(X_b, y_b, prior_b, offset_b, eta_b)`` for each row block (of ``rows = (start, stop)``).
 
     X_b is an ndarray, or a FactorMatrix view for a design with factors kept as codes; eta_b is
     ``eta`` sliced when ``eta`` is an array, ``eta(slice)`` when it is a function, else X_b beta + offset_b,
-    computed while the block is in cache.  With ``eta_out``, eta_b is written into it (and is a view of it).
+    computed while the block is in cache.
     """
     X = data.X
     n, p = X.shape
@@ -127,17 +141,11 @@ def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None, eta_out=N
         xb = X.rows(sl) if structured else X[sl]
         ob = data.offset[sl]
         if eta is None:
-            if eta_out is not None and not structured:
-                eb = np.dot(xb, beta, out=eta_out[sl])  # no temporary
-            else:
-                eb = xb @ beta
+            eb = xb @ beta
             if add_offset:
                 eb += ob
         else:
             eb = eta(sl) if callable(eta) else eta[sl]
-        if eta_out is not None and not np.shares_memory(eb, eta_out):
-            eta_out[sl] = eb
-            eb = eta_out[sl]
         yield xb, data.y[sl], data.weights[sl], ob, eb
 
 
@@ -185,37 +193,39 @@ def _partitions(n):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, eta_out=None):
+def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
     """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta).
 
-    ``eta`` (an array, or a function of a row slice) replaces X beta + offset; the pass writes the
-    linear predictor into ``eta_out`` (a new array when None).
+    ``eta`` (an array, or a function of a row slice) replaces X beta + offset. Of the linear
+    predictor only its range is kept: no n-vector outlives the pass.
     """
     n = data.y.shape[0]
-    eta_out = np.empty(n) if eta_out is None else eta_out
     prior_none, offset_none = data.unit_weights, data.zero_offset
 
     def rows_pass(rows):
         kernel = kernel_for(family, data)
         acc = new_accumulator(data.X, use_qr)
-        dev, valid = 0.0, True
+        dev, valid, lo, hi = 0.0, True, np.inf, -np.inf
         with np.errstate(all="ignore"):  # numpy's error state is per thread
-            for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows, eta_out):
+            for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows):
                 terms = kernel(yb, None if prior_none else wb, None if offset_none else ob, eb)
                 dev += terms.deviance
                 valid = valid and terms.valid
+                lo, hi = min(lo, eb.min()), max(hi, eb.max())
                 acc.add(xb, terms.w, terms.z)
-        return dev, valid, acc
+        acc.release()
+        return dev, valid, acc, (lo, hi)
 
     parts = _map(rows_pass, _partitions(n))
-    dev = sum(d for d, _, _ in parts)
-    valid = all(v for _, v, _ in parts)
+    dev = sum(part[0] for part in parts)
+    valid = all(part[1] for part in parts)
     acc = parts[0][2]
-    for _, _, other in parts[1:]:
-        acc.merge(other)
+    for part in parts[1:]:
+        acc.merge(part[2])
     if not np.isfinite(dev):
         valid = False
-    return _Pass(dev, valid, acc, eta_out)
+    eta_range = (min(part[3][0] for part in parts), max(part[3][1] for part in parts))
+    return _Pass(dev, valid, acc, eta_range)
 
 
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
@@ -234,15 +244,25 @@ def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
 
 
 def _factor(acc, kept, data, family, beta, block_rows):
-    """Upper-triangular factor of X_k'WX_k at beta for the kept columns (covariance)."""
+    """What the covariance at beta needs: ``(r, cov_unscaled, gram)`` for the kept columns.
+
+    Usually the upper-triangular factor r of X_k'WX_k; when a large factor's diagonal block allows
+    it, the inverse by blocks (:func:`glmstats.linalg.schur_inverse`) instead, r being computed only
+    if asked for (influence measures).
+    """
     if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
         g = acc.xtwx[np.ix_(kept, kept)]
+        diag_cols = getattr(acc, "diagonal_cols", None)
+        if diag_cols is not None and kept.all():
+            cov = linalg.schur_inverse(g, diag_cols)
+            if cov is not None:
+                return None, cov, g
         step = linalg.solve_cholesky(g, acc.xtwz[kept])
         if step is not None:
-            return step.r
+            return step.r, None, None
         acc = _evaluate(data, family, beta=beta, use_qr=True, block_rows=block_rows).acc
     r = acc.r[:, kept]
-    return np.linalg.qr(r, mode="r") if r.shape[1] else np.zeros((0, 0))
+    return (np.linalg.qr(r, mode="r") if r.shape[1] else np.zeros((0, 0))), None, None
 
 
 def evaluate_mu(data, family, beta):
@@ -280,8 +300,6 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     state = {"use_qr": False}
     link = family.link
 
-    # two buffers for eta: the accepted pass's and the candidate's (no other n-vector lives across passes)
-    spare = np.empty(data.y.shape[0])
     if start_params is None:
         def eta(sl):  # the starting eta, block by block
             with np.errstate(all="ignore"):
@@ -295,7 +313,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
             raise ValueError(f"start_params has length {beta.size}, but the design has {p} columns")
         eta = None
         beta_old = beta.copy()
-    current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows, eta_out=np.empty_like(spare))
+    current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows)
     if not current.valid:
         raise FitError("cannot find valid starting values: the starting mu or eta is outside the family's or "
                        "link's domain; please supply start_params")
@@ -310,9 +328,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         if not np.all(np.isfinite(step.beta)):
             break
         beta_new = step.beta
-        accepted = current.eta
-        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
-                            eta_out=spare)
+        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
         boundary = False
         halvings = 0
         while not current.valid:
@@ -324,9 +340,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
                 raise FitError("cannot correct the step size: the deviance stays non-finite or mu stays outside "
                                "the family's domain after repeated step-halving")
             beta_new = (beta_new + beta_old) / 2.0
-            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
-                                eta_out=spare)
-        spare = accepted
+            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
         if halvings:
             boundary = True
             n_halvings += halvings
@@ -342,9 +356,10 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     if beta is None:  # maxiter == 0 or a non-finite first solve
         raise FitError("IRLS produced no coefficients (non-finite values in the first weighted least-squares step)")
     kept = step.kept if step is not None else np.ones(p, dtype=bool)
-    r = _factor(current.acc, kept, data, family, beta, block_rows)
+    r, cov, gram = _factor(current.acc, kept, data, family, beta, block_rows)
     out = beta.copy()
     out[~kept] = np.nan
-    return IRLSFit(beta=out, kept=kept, r=r, deviance=current.deviance, n_iter=n_iter, converged=converged,
-                   eta=current.eta,  # every return path has evaluated its beta
+    return IRLSFit(beta=out, kept=kept, r=r, cov_unscaled=cov, gram=gram, deviance=current.deviance,
+                   n_iter=n_iter, converged=converged,
+                   eta_range=current.eta_range,  # every return path has evaluated its beta
                    boundary=boundary, n_halvings=n_halvings, last_step=last_step)

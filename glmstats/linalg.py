@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from ._lazy import scipy_linalg as linalg
 
-__all__ = ["Step", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov"]
+__all__ = ["Step", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov", "schur_inverse"]
 
 MIN_PIVOT = 1e-4
 
@@ -109,6 +109,41 @@ def solve_schur(xtwx, xtwz, diag_cols, min_pivot=MIN_PIVOT):
     beta[o] = inner.beta
     beta[d] = (xtwz[d] - B.T @ inner.beta) / dg
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=None)
+
+
+def schur_inverse(xtwx, diag_cols, min_pivot=MIN_PIVOT):
+    """(X'WX)^-1 when the block of ``diag_cols`` is diagonal, or None (use a full factorisation).
+
+    Notes
+    -----
+    With the columns split into o (others) and d (diagonal block D), B = A_od and the Schur
+    complement S = A_oo - B D^-1 B':
+
+        inverse_oo = S^-1,   inverse_od = -S^-1 B D^-1,   inverse_dd = D^-1 + D^-1 B' S^-1 B D^-1.
+
+    For a factor with L levels and k other columns this costs O(L^2 k) instead of the
+    O((L + k)^3) of a Cholesky of the whole matrix.
+    """
+    p = xtwx.shape[0]
+    d = np.asarray(diag_cols)
+    o = np.setdiff1d(np.arange(p), d)
+    dg = xtwx[d, d]
+    if not (np.all(np.isfinite(dg)) and np.all(dg > 0)):
+        return None
+    Bs = xtwx[np.ix_(o, d)] / dg                      # B D^-1
+    inner = solve_cholesky(xtwx[np.ix_(o, o)] - Bs @ xtwx[np.ix_(d, o)], np.zeros(o.size), min_pivot)
+    if inner is None:
+        return None
+    s_inv = unscaled_cov(inner.r)
+    cross = -s_inv @ Bs                               # inverse_od
+    cov = np.empty((p, p))
+    cov[np.ix_(o, o)] = s_inv
+    cov[np.ix_(o, d)] = cross
+    cov[np.ix_(d, o)] = cross.T
+    dd = -Bs.T @ cross                                # D^-1 B' S^-1 B D^-1
+    dd[np.diag_indices_from(dd)] += 1.0 / dg
+    cov[np.ix_(d, d)] = dd
+    return cov
 
 
 def _kept_columns(r, tol):

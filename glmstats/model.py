@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import families as F
 from .exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
-from .gram import row_blocks
+from .gram import row_blocks, vector_blocks
 from .irls import FitError, GLMData, evaluate_mu, irls
 
 __all__ = ["GLM", "glm"]
@@ -152,6 +152,11 @@ def _nonfinite_rows(X):
     ones = np.ones(p)
     found = [sl.start + np.flatnonzero(~np.isfinite(X[sl] @ ones)) for sl in row_blocks(n, p)]
     return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _any_by_blocks(test, n):
+    """Whether ``test(slice)`` holds anywhere, evaluated on row blocks (no full-length temporaries)."""
+    return any(np.any(test(sl)) for sl in vector_blocks(n))
 
 
 def _has_constant_column(X):
@@ -309,15 +314,17 @@ class GLM:
             raise ValueError("all weights are zero: there is nothing to fit")
         self.family.check_y(y, prior)
         if isinstance(self.family, F.Binomial) and type(self.family) is F.Binomial:
-            m = y if self._var_weights is ones else self._var_weights * y
-            if np.any(np.abs(m - np.round(m))[pos] > 1e-3):
+            if _any_by_blocks(lambda sl: np.abs(self._var_weights[sl] * y[sl] - np.round(self._var_weights[sl] * y[sl]))
+                              [pos[sl]] > 1e-3, len(y)):
                 warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
                               "not a whole number)", DomainWarning, stacklevel=3)
         if type(self.family) in (F.Poisson, F.NegativeBinomial):
-            yp = y if all_pos else y[pos]
-            nonint = np.abs(yp - np.round(yp)) > 1e-7 * np.maximum(1.0, np.abs(yp))  # R's R_nonint
-            if nonint.any():
-                warnings.warn(f"non-integer counts in a {self.family.name} glm (for example y = {yp[nonint][0]:g}); "
+            def nonint(sl):  # R's R_nonint
+                yp = y[sl][pos[sl]]
+                return yp[np.abs(yp - np.round(yp)) > 1e-7 * np.maximum(1.0, np.abs(yp))]
+            example = next((bad[0] for bad in map(nonint, vector_blocks(len(y))) if bad.size), None)
+            if example is not None:
+                warnings.warn(f"non-integer counts in a {self.family.name} glm (for example y = {example:g}); "
                               "the estimates are those of R's glm, but the log-likelihood and AIC use the "
                               "gamma-function extension where R's dpois warns and gives -Inf; for rates use "
                               "counts with an offset/exposure, or the quasipoisson family", DomainWarning,
@@ -423,7 +430,11 @@ class GLM:
 
     def _nearly_collinear(self, fit):
         """Kept columns whose weighted norm outside the span of the earlier kept columns is below
-        COLLINEARITY_TOL of their own norm: |R_jj| / ||R_.j|| of the final triangular factor."""
+        COLLINEARITY_TOL of their own norm: |R_jj| / ||R_.j|| of the final triangular factor.
+
+        Without that factor (the covariance was inverted by blocks, a large factor first) there is
+        nothing to report: that route requires every pivot of the equilibrated Schur complement
+        to be at least linalg.MIN_PIVOT (1e-4), far above COLLINEARITY_TOL."""
         r = fit.r
         if r is None or r.shape[0] == 0:
             return []
@@ -431,28 +442,34 @@ class GLM:
         names = [n for n, k in zip(self.exog_names, fit.kept) if k]
         return [(names[j], rel[j]) for j in np.flatnonzero(rel < COLLINEARITY_TOL)]
 
-    def separation(self, fit, eta):
+    def separation(self, fit, eta_blocks):
         """Coefficient names still diverging when fitted values reached the boundary, or None.
 
         R's rule (a fitted probability within 10 eps of 0 or 1, a fitted rate within it of 0), and
         also quasi-complete separation that R's rule misses (IRLS stops while a level's fitted
         probabilities are only ~1e-9 from 0): fitted values within 1e-8 of the boundary where the
         response is on it, while some coefficient still moved by more than 0.1 in the last step.
-        The fitted values are computed from ``eta`` by row blocks.
+        ``eta_blocks()`` yields (slice, eta) by row blocks; it is not called when the range of eta in
+        IRLS's last pass keeps every fitted value at least 1e-8 away from the boundary.
         """
         fam = self.family
         binomial = isinstance(fam, F.Binomial) or getattr(fam, "variance_name", None) == "mu(1-mu)"
         if not (binomial or isinstance(fam, (F.Poisson, F.NegativeBinomial))):
             return None
+        if fit.eta_range is not None and np.all(np.isfinite(fit.eta_range)):
+            with np.errstate(all="ignore"):
+                ends = fam.link.inverse(np.asarray(fit.eta_range, dtype=float))  # a monotone link: mu's range
+            if np.min(ends) >= 1e-8 and (not binomial or np.max(ends) <= 1 - 1e-8):
+                return None
         d = self.data
         eps = 10 * np.finfo(float).eps
         step = np.abs(np.nan_to_num(fit.last_step))
         diverging = step.max(initial=0.0) > 0.1
         hit = False
         with np.errstate(all="ignore"):
-            for sl in row_blocks(d.y.shape[0], 1):
+            for sl, eta in eta_blocks():
                 pos = d.weights[sl] > 0
-                y, mu = d.y[sl][pos], fam.link.inverse(eta[sl])[pos]
+                y, mu = d.y[sl][pos], fam.link.inverse(eta)[pos]
                 if binomial:
                     hit = np.any((mu > 1 - eps) | (mu < eps))
                     hit = hit or (diverging and np.any(((y == 1) & (mu > 1 - 1e-8)) | ((y == 0) & (mu < 1e-8))))

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 from ._lazy import stats
 
-from . import linalg
-from .gram import row_blocks
+from .gram import row_blocks, vector_blocks
 
 __all__ = ["GLMResults"]
 
@@ -58,17 +57,33 @@ class GLMResults:
         self.df_resid = self.nobs - self.rank
         self.df_model = (self.nobs - int(model.has_intercept)) - self.df_resid
 
-        d = model.data
-        # kept from IRLS's last pass (no further pass over X); computed anew for an IRLSFit built without it
-        self._eta = fit.eta if fit.eta is not None else d.X @ np.where(fit.kept, fit.beta, 0.0) + d.offset
-        involved = model.separation(fit, self._eta)
+        involved = model.separation(fit, self._eta_blocks)
         self.separated = involved is not None
         self.separation = involved or []
 
         self._set_scale(scale)
         self.use_t = (not self.fixed_scale) if use_t is None else bool(use_t)
-        self._cov_unscaled = linalg.unscaled_cov(fit.r)
+        self._cov_unscaled = fit.unscaled_cov()
         self._set_cov(cov_type, cov_kwds or {})
+
+    def _eta_blocks(self):
+        """Yield (slice, eta) over row blocks: from ``_eta`` once computed, else from X and the estimates."""
+        d = self.model.data
+        if "_eta" in self.__dict__:
+            for sl in vector_blocks(d.y.shape[0]):
+                yield sl, self._eta[sl]
+            return
+        beta = np.where(self._fit.kept, self._fit.beta, 0.0)
+        for sl in row_blocks(d.y.shape[0], d.X.shape[1]):
+            yield sl, d.X[sl] @ beta + d.offset[sl]
+
+    @cached_property
+    def _eta(self):
+        """The linear predictor X b + offset (computed when first needed, by row blocks: IRLS keeps no n-vector)."""
+        eta = np.empty(self.model.data.y.shape[0])
+        for sl, block in self._eta_blocks():
+            eta[sl] = block
+        return eta
 
     @cached_property
     def _mu(self):
@@ -81,9 +96,9 @@ class GLMResults:
         d = self.model.data
         total = 0.0
         with np.errstate(all="ignore"):
-            for sl in row_blocks(d.y.shape[0], 1):
+            for sl, eta in self._eta_blocks():
                 w = d.weights[sl]
-                mu = self.family.link.inverse(self._eta[sl])
+                mu = self.family.link.inverse(eta)
                 terms = w * (d.y[sl] - mu) ** 2 / self.family.variance(mu)
                 total += float(np.sum(terms[w > 0]))
         return total

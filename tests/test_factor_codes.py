@@ -69,3 +69,9 @@ def test_large_factor_uses_schur_solve_and_matches_dense(monkeypatch):
     np.testing.assert_allclose(codes.params, dense.params, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(codes.bse, dense.bse, rtol=1e-8)
     assert codes.n_iter == dense.n_iter
+    # the covariance came from the block inverse (no 300-column triangular factor) ...
+    assert codes._fit.r is None
+    np.testing.assert_allclose(codes.cov_params(), dense.cov_params(), rtol=1e-8, atol=1e-14)
+    # ... and the factor is computed when the influence measures ask for it
+    np.testing.assert_allclose(codes.get_influence().hat_matrix_diag, dense.get_influence().hat_matrix_diag,
+                               rtol=1e-8)
