@@ -460,7 +460,7 @@ def _split_terms(spec):
 
 def _materialize(formula, responses, lhs, rhs_formula, data, used, keep):
     """Evaluate the response and the right-hand side on the kept rows."""
-    rows = _prepare_frame(data.loc[keep, used] if not keep.all() else data[used], fit=True)
+    rows = _prepare_frame(_used_rows(data, used, keep), fit=True)
     y, n_trials = _response_values([_eval_response(e, rows, lhs) for e in responses], lhs)
     try:
         mm = model_matrix(rhs_formula, rows, context=_CONTEXT, na_action="ignore", output="numpy")
@@ -496,16 +496,14 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     terms = list(rhs_formula)
     if any(len(term.factors) > 1 for term in terms):
         return None
-    rows = _prepare_frame(data.loc[keep, used] if not keep.all() else data[used], fit=True)
+    rows = _prepare_frame(_used_rows(data, used, keep), fit=True)
     candidates = [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])]
     first_rows, value_codes = set(), {}
     for c in candidates:
-        if isinstance(rows[c].dtype, pd.CategoricalDtype):  # codes at hand: no factorize pass
-            codes = rows[c].cat.codes.to_numpy().astype(np.intp)
+        if isinstance(rows[c].dtype, pd.CategoricalDtype):  # codes at hand (>= 0: missing rows are out)
+            codes = rows[c].cat.codes.to_numpy()
             n_values = len(rows[c].cat.categories)
-            first = np.full(n_values + 1, len(codes), dtype=np.intp)
-            np.minimum.at(first, codes + 1, np.arange(len(codes)))  # code -1 (missing) -> slot 0
-            first = first[first < len(codes)]
+            first = _first_rows(codes, n_values)
         else:
             codes, uniques = pd.factorize(rows[c], sort=False)
             n_values = len(uniques)
@@ -591,6 +589,28 @@ def _response_values(values, lhs):
         y = np.where(n_trials > 0, s / np.where(n_trials > 0, n_trials, 1.0), 0.0)
     y[np.isnan(s) | np.isnan(f)] = np.nan
     return y, n_trials
+
+
+def _used_rows(data, used, keep):
+    """The columns ``used`` of the rows ``keep``; all rows: a frame of the same column objects (data[used]
+    would copy every column: 0.1 s for ten columns of a million rows)."""
+    if keep.all():
+        return pd.DataFrame({c: data[c] for c in used}, copy=False)
+    return data.loc[keep, used]
+
+
+def _first_rows(codes, n_values, block=1 << 15):
+    """Row of the first occurrence of each code 0..n_values-1 that occurs, read by blocks and stopping once
+    every value has been seen (usually within the first few blocks)."""
+    first = np.full(n_values, -1, dtype=np.intp)
+    for start in range(0, codes.shape[0], block):
+        chunk = codes[start:start + block]
+        values, where = np.unique(chunk, return_index=True)
+        new = first[values] < 0
+        first[values[new]] = where[new] + start
+        if np.all(first >= 0):
+            break
+    return first[first >= 0]
 
 
 def _prepare_frame(frame, fit=False):
