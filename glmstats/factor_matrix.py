@@ -21,6 +21,8 @@ means column ``cols[c - 1]``.
 import numpy as np
 from scipy import sparse
 
+from . import linalg
+
 __all__ = ["FactorMatrix", "FactorCrossProducts"]
 
 
@@ -171,32 +173,69 @@ class FactorCrossProducts:
             return None
         return self.template.factors[int(np.argmax(sizes))][1]
 
-    def _assemble(self):
-        if self._assembled is None:
-            t = self.template
-            p = t.shape[1]
-            G = np.zeros((p, p))
-            b = np.zeros(p)
-            dc = t.dense_cols
-            G[np.ix_(dc, dc)] = self.dd
-            b[dc] = self.dz
-            cols = [c for _, c in t.factors]
-            for k, ck in enumerate(cols):
-                G[ck, ck] = self.diag[k][1:]
-                b[ck] = self.fz[k][1:]
-                G[np.ix_(dc, ck)] = self.fd[k][:, 1:]
-                G[np.ix_(ck, dc)] = self.fd[k][:, 1:].T
-                for j in range(k):
-                    block = self.ff[(j, k)][1:, 1:]
-                    G[np.ix_(cols[j], ck)] = block
-                    G[np.ix_(ck, cols[j])] = block.T
-            self._assembled = (G, b)
-        return self._assembled
+    def _parts(self):
+        """(row positions, column positions, values) of every stored block of X'WX (the diagonal blocks of
+        the factors as vectors, with ``None`` for their column positions)."""
+        t = self.template
+        dc = t.dense_cols
+        cols = [c for _, c in t.factors]
+        yield dc, dc, self.dd
+        for k, ck in enumerate(cols):
+            yield ck, None, self.diag[k][1:]
+            yield dc, ck, self.fd[k][:, 1:]
+            for j in range(k):
+                yield cols[j], ck, self.ff[(j, k)][1:, 1:]
+
+    def block(self, rows, cols):
+        """X'WX[rows][:, cols] (positions), filled from the stored blocks without forming X'WX."""
+        p = self.template.shape[1]
+        where_r = np.full(p, -1)
+        where_r[rows] = np.arange(len(rows))
+        where_c = np.full(p, -1)
+        where_c[cols] = np.arange(len(cols))
+        out = np.zeros((len(rows), len(cols)))
+        for r_pos, c_pos, values in self._parts():
+            if c_pos is None:  # a diagonal block
+                i, j = where_r[r_pos], where_c[r_pos]
+                hit = (i >= 0) & (j >= 0)
+                out[i[hit], j[hit]] = values[hit]
+                continue
+            for a_pos, b_pos, vals, wa, wb in ((r_pos, c_pos, values, where_r, where_c),
+                                               (c_pos, r_pos, values.T, where_r, where_c)):
+                ia, jb = wa[a_pos], wb[b_pos]
+                sa, sb = np.flatnonzero(ia >= 0), np.flatnonzero(jb >= 0)
+                if sa.size and sb.size:
+                    out[np.ix_(ia[sa], jb[sb])] = vals[np.ix_(sa, sb)]
+                if a_pos is b_pos:  # the dense block is symmetric and stored once
+                    break
+        return out
+
+    def rhs(self, cols):
+        """X'Wz[cols]."""
+        t = self.template
+        b = np.zeros(t.shape[1])
+        b[t.dense_cols] = self.dz
+        for k, (_, ck) in enumerate(t.factors):
+            b[ck] = self.fz[k][1:]
+        return b[cols]
+
+    def schur_parts(self):
+        """The pieces :func:`glmstats.linalg.solve_schur` needs, or None without a large factor."""
+        d = self.diagonal_cols
+        if d is None:
+            return None
+        k = [len(c) for _, c in self.template.factors].index(len(d))
+        o = np.setdiff1d(np.arange(self.template.shape[1]), d)
+        return linalg.SchurParts(others=o, diag_cols=np.asarray(d), a=self.block(o, o), b=self.block(o, d),
+                                 dg=self.diag[k][1:].copy(), z_o=self.rhs(o), z_d=self.rhs(d))
 
     @property
     def xtwx(self):
-        return self._assemble()[0]
+        if self._assembled is None:
+            p = self.template.shape[1]
+            self._assembled = self.block(np.arange(p), np.arange(p))
+        return self._assembled
 
     @property
     def xtwz(self):
-        return self._assemble()[1]
+        return self.rhs(np.arange(self.template.shape[1]))

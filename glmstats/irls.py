@@ -94,12 +94,12 @@ class IRLSFit:
     last_step: np.ndarray     # beta - previous beta at the end (diverging directions under separation)
     eta_range: tuple = None   # (min, max) of the linear predictor at beta, from the last pass
     cov_unscaled: np.ndarray = None  # (X_k'WX_k)^-1 when computed without r (a large factor's diagonal block)
-    gram: np.ndarray = None   # X_k'WX_k at beta, from which r is computed on demand when None
+    gram: object = None       # when r is None: the accumulator whose X'WX (all columns kept) gives r on demand
 
     def factor(self):
         """The upper-triangular factor r (computed from ``gram`` by Cholesky when IRLS did not need it)."""
         if self.r is None:
-            self.r = np.linalg.cholesky(self.gram).T  # R'R = L L' = X_k'WX_k
+            self.r = np.linalg.cholesky(self.gram.xtwx).T  # R'R = L L' = X'WX
         return self.r
 
     def unscaled_cov(self):
@@ -231,9 +231,8 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
     """Solve the weighted least-squares step from a pass; switch to the QR route for good when needed."""
     if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
-        step = None
-        if getattr(acc, "diagonal_cols", None) is not None:
-            step = linalg.solve_schur(acc.xtwx, acc.xtwz, acc.diagonal_cols)
+        parts = acc.schur_parts() if hasattr(acc, "schur_parts") else None
+        step = linalg.solve_schur(parts) if parts is not None else None
         if step is None:
             step = linalg.solve_cholesky(acc.xtwx, acc.xtwz)
         if step is not None:
@@ -251,12 +250,11 @@ def _factor(acc, kept, data, family, beta, block_rows):
     if asked for (influence measures).
     """
     if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
+        parts = acc.schur_parts() if hasattr(acc, "schur_parts") and kept.all() else None
+        cov = linalg.schur_inverse(parts) if parts is not None else None
+        if cov is not None:
+            return None, cov, acc
         g = acc.xtwx[np.ix_(kept, kept)]
-        diag_cols = getattr(acc, "diagonal_cols", None)
-        if diag_cols is not None and kept.all():
-            cov = linalg.schur_inverse(g, diag_cols)
-            if cov is not None:
-                return None, cov, g
         step = linalg.solve_cholesky(g, acc.xtwz[kept])
         if step is not None:
             return step.r, None, None

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from ._lazy import scipy_linalg as linalg
 
-__all__ = ["Step", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov", "schur_inverse"]
+__all__ = ["Step", "SchurParts", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov",
+           "schur_inverse"]
 
 MIN_PIVOT = 1e-4
 
@@ -83,8 +84,32 @@ def solve_cholesky(xtwx, xtwz, min_pivot=MIN_PIVOT):
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=lower.T * d[None, :])
 
 
-def solve_schur(xtwx, xtwz, diag_cols, min_pivot=MIN_PIVOT):
-    """Solve X'WX b = X'Wz when the block of ``diag_cols`` is diagonal, eliminating it first.
+@dataclass
+class SchurParts:
+    """X'WX and X'Wz split into a block with a diagonal part: columns ``diag_cols`` (D = diag(dg)) and the
+    others (``a`` = their block, ``b`` = others x diag_cols), with X'Wz as ``z_o`` and ``z_d``."""
+
+    others: np.ndarray
+    diag_cols: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    dg: np.ndarray
+    z_o: np.ndarray
+    z_d: np.ndarray
+
+
+def _schur_complement(parts, min_pivot):
+    """(B D^-1, the Cholesky Step of S = A - B D^-1 B' with right-hand side z_o - B D^-1 z_d), or None."""
+    dg = parts.dg
+    if not (np.all(np.isfinite(dg)) and np.all(dg > 0)):
+        return None
+    bs = parts.b / dg
+    inner = solve_cholesky(parts.a - bs @ parts.b.T, parts.z_o - bs @ parts.z_d, min_pivot)
+    return None if inner is None else (bs, inner)
+
+
+def solve_schur(parts, min_pivot=MIN_PIVOT):
+    """Solve X'WX b = X'Wz when the block of ``parts.diag_cols`` is diagonal, eliminating it first.
 
     Notes
     -----
@@ -94,54 +119,42 @@ def solve_schur(xtwx, xtwz, diag_cols, min_pivot=MIN_PIVOT):
     levels then costs O(levels x others^2) instead of a Cholesky of the whole matrix.
     Returns None (use the full route) when D has a non-positive entry or S is ill-conditioned.
     """
-    p = xtwz.shape[0]
-    d = np.asarray(diag_cols)
-    o = np.setdiff1d(np.arange(p), d)
-    dg = xtwx[d, d]
-    if not (np.all(np.isfinite(dg)) and np.all(dg > 0)):
+    found = _schur_complement(parts, min_pivot)
+    if found is None:
         return None
-    B = xtwx[np.ix_(o, d)]
-    Bs = B / dg
-    inner = solve_cholesky(xtwx[np.ix_(o, o)] - Bs @ B.T, xtwz[o] - Bs @ xtwz[d], min_pivot)
-    if inner is None:
-        return None
+    _, inner = found
+    p = parts.others.size + parts.diag_cols.size
     beta = np.empty(p)
-    beta[o] = inner.beta
-    beta[d] = (xtwz[d] - B.T @ inner.beta) / dg
+    beta[parts.others] = inner.beta
+    beta[parts.diag_cols] = (parts.z_d - parts.b.T @ inner.beta) / parts.dg
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=None)
 
 
-def schur_inverse(xtwx, diag_cols, min_pivot=MIN_PIVOT):
-    """(X'WX)^-1 when the block of ``diag_cols`` is diagonal, or None (use a full factorisation).
+def schur_inverse(parts, min_pivot=MIN_PIVOT):
+    """(X'WX)^-1 when the block of ``parts.diag_cols`` is diagonal, or None (use a full factorisation).
 
     Notes
     -----
-    With the columns split into o (others) and d (diagonal block D), B = A_od and the Schur
-    complement S = A_oo - B D^-1 B':
+    With S = A - B D^-1 B' (see :func:`solve_schur`):
 
         inverse_oo = S^-1,   inverse_od = -S^-1 B D^-1,   inverse_dd = D^-1 + D^-1 B' S^-1 B D^-1.
 
     For a factor with L levels and k other columns this costs O(L^2 k) instead of the
     O((L + k)^3) of a Cholesky of the whole matrix.
     """
-    p = xtwx.shape[0]
-    d = np.asarray(diag_cols)
-    o = np.setdiff1d(np.arange(p), d)
-    dg = xtwx[d, d]
-    if not (np.all(np.isfinite(dg)) and np.all(dg > 0)):
+    found = _schur_complement(parts, min_pivot)
+    if found is None:
         return None
-    Bs = xtwx[np.ix_(o, d)] / dg                      # B D^-1
-    inner = solve_cholesky(xtwx[np.ix_(o, o)] - Bs @ xtwx[np.ix_(d, o)], np.zeros(o.size), min_pivot)
-    if inner is None:
-        return None
+    bs, inner = found
+    o, d = parts.others, parts.diag_cols
     s_inv = unscaled_cov(inner.r)
-    cross = -s_inv @ Bs                               # inverse_od
-    cov = np.empty((p, p))
+    cross = -s_inv @ bs                               # inverse_od
+    cov = np.empty((o.size + d.size,) * 2)
     cov[np.ix_(o, o)] = s_inv
     cov[np.ix_(o, d)] = cross
     cov[np.ix_(d, o)] = cross.T
-    dd = -Bs.T @ cross                                # D^-1 B' S^-1 B D^-1
-    dd[np.diag_indices_from(dd)] += 1.0 / dg
+    dd = -bs.T @ cross                                # D^-1 B' S^-1 B D^-1
+    dd[np.diag_indices_from(dd)] += 1.0 / parts.dg
     cov[np.ix_(d, d)] = dd
     return cov
 

@@ -75,3 +75,38 @@ def test_large_factor_uses_schur_solve_and_matches_dense(monkeypatch):
     # ... and the factor is computed when the influence measures ask for it
     np.testing.assert_allclose(codes.get_influence().hat_matrix_diag, dense.get_influence().hat_matrix_diag,
                                rtol=1e-8)
+
+
+def test_cross_product_blocks_equal_the_dense_products():
+    """X'WX blocks filled from the factor-codes summaries (any rows/columns), merged partitions, Schur parts."""
+    rng = np.random.default_rng(11)
+    n, levels = 3000, (4, 70, 9)
+    dense = np.column_stack([np.ones(n), rng.normal(size=(n, 2))])
+    factors, start = [], dense.shape[1]
+    for L in levels:
+        codes = rng.integers(0, L, n)
+        factors.append((codes, np.arange(start, start + L - 1)))  # code 0: the reference level
+        start += L - 1
+    X = FactorMatrix(dense, [0, 1, 2], factors, start)
+    Xd = X.toarray()
+    w, z = rng.uniform(0.1, 2.0, n), rng.normal(size=n)
+    acc = X.cross_products()
+    half = n // 2
+    other = X.cross_products()
+    acc.add(X.rows(slice(0, half)), w[:half], z[:half])
+    other.add(X.rows(slice(half, n)), w[half:], z[half:])
+    acc.merge(other)
+    G, b = Xd.T @ (Xd * w[:, None]), Xd.T @ (w * z)
+    np.testing.assert_allclose(acc.xtwx, G, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(acc.xtwz, b, rtol=1e-12, atol=1e-9)
+    rows, cols = rng.permutation(start)[:40], rng.permutation(start)[:25]
+    np.testing.assert_allclose(acc.block(rows, cols), G[np.ix_(rows, cols)], rtol=1e-12, atol=1e-9)
+    parts = acc.schur_parts()
+    d = np.asarray(factors[1][1])
+    np.testing.assert_array_equal(parts.diag_cols, d)
+    np.testing.assert_allclose(parts.a, G[np.ix_(parts.others, parts.others)], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(parts.b, G[np.ix_(parts.others, d)], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(parts.dg, np.diag(G)[d], rtol=1e-12)
+    from glmstats import linalg
+    np.testing.assert_allclose(linalg.schur_inverse(parts), np.linalg.inv(G), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(linalg.solve_schur(parts).beta, np.linalg.solve(G, b), rtol=1e-8, atol=1e-12)
