@@ -211,7 +211,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
                 terms = kernel(yb, None if prior_none else wb, None if offset_none else ob, eb)
                 dev += terms.deviance
                 valid = valid and terms.valid
-                lo, hi = min(lo, eb.min()), max(hi, eb.max())
+                lo, hi = np.minimum(lo, terms.eta_range[0]), np.maximum(hi, terms.eta_range[1])  # NaN propagates
                 acc.add(xb, terms.w, terms.z)
         acc.release()
         return dev, valid, acc, (lo, hi)
@@ -224,7 +224,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
         acc.merge(part[2])
     if not np.isfinite(dev):
         valid = False
-    eta_range = (min(part[3][0] for part in parts), max(part[3][1] for part in parts))
+    eta_range = (float(np.min([part[3][0] for part in parts])), float(np.max([part[3][1] for part in parts])))
     return _Pass(dev, valid, acc, eta_range)
 
 

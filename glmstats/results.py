@@ -45,7 +45,9 @@ class GLMResults:
         self._fit = fit
         names = model.exog_names
         self._beta = fit.beta
-        self.aliased = pd.Series(~fit.kept, index=names)
+        # an object-dtype index: pandas' default string index would load pyarrow on a first fit (~10 ms)
+        self._param_index = pd.Index(names, dtype=object)
+        self.aliased = pd.Series(~fit.kept, index=self._param_index)
         self.rank = int(fit.kept.sum())
         self.n_iter = fit.n_iter
         self.converged = fit.converged
@@ -194,17 +196,16 @@ class GLMResults:
 
     def cov_params(self):
         """Covariance matrix of the estimates (R: ``vcov``), NaN rows/columns for aliased terms."""
-        names = self.model.exog_names
-        return pd.DataFrame(self._cov.copy(), index=names, columns=names)
+        return pd.DataFrame(self._cov.copy(), index=self._param_index, columns=self._param_index)
 
     # --- coefficient level -------------------------------------------------------------
     @property
     def params(self):
-        return pd.Series(self._beta.copy(), index=self.model.exog_names, name="coef")
+        return pd.Series(self._beta.copy(), index=self._param_index, name="coef")
 
     @cached_property
     def bse(self):
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.model.exog_names, name="std err")
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=self._param_index, name="std err")
 
     @cached_property
     def tvalues(self):
@@ -215,7 +216,7 @@ class GLMResults:
 
     @cached_property
     def pvalues(self):
-        return pd.Series(2.0 * self._dist().sf(np.abs(self.tvalues.to_numpy())), index=self.model.exog_names,
+        return pd.Series(2.0 * self._dist().sf(np.abs(self.tvalues.to_numpy())), index=self._param_index,
                          name="P>|t|" if self.use_t else "P>|z|")
 
     def conf_int(self, alpha=0.05, method="wald"):

@@ -44,14 +44,14 @@ class BlockTerms:
         eta and mu inside the link's and family's domains.
     w, z : ndarray
         Working weights and working response (0 for rows that drop out); valid until the kernel's next call.
-    w_is_prior : bool
-        True when w equals the prior weights (Gamma with log link): X'WX does not change between iterations.
+    eta_range : tuple
+        (min, max) of the block's eta (NaN when eta holds a NaN).
     """
 
-    __slots__ = ("deviance", "valid", "w", "z", "w_is_prior")
+    __slots__ = ("deviance", "valid", "w", "z", "eta_range")
 
-    def __init__(self, deviance, valid, w, z, w_is_prior=False):
-        self.deviance, self.valid, self.w, self.z, self.w_is_prior = deviance, valid, w, z, w_is_prior
+    def __init__(self, deviance, valid, w, z, eta_range):
+        self.deviance, self.valid, self.w, self.z, self.eta_range = deviance, valid, w, z, eta_range
 
 
 class GenericKernel:
@@ -81,7 +81,7 @@ class GenericKernel:
         if not fast:
             good = (prior > 0) & (mu_eta != 0) & np.isfinite(w) & np.isfinite(z)
             w, z = np.where(good, w, 0.0), np.where(good, z, 0.0)
-        return BlockTerms(dev, valid, w, z)
+        return BlockTerms(dev, valid, w, z, (eta.min(), eta.max()))
 
 
 class _FastKernel:
@@ -108,7 +108,8 @@ class _FastKernel:
 
 class PoissonLogKernel(_FastKernel):
     def __call__(self, y, prior, offset, eta):
-        if not (eta.min() > _LOG_EPS and eta.max() < _EXP_MAX):  # also False for NaN
+        lo, hi = eta.min(), eta.max()
+        if not (lo > _LOG_EPS and hi < _EXP_MAX):  # also False for NaN
             return self.generic(y, prior, offset, eta)
         mu, w, z, t = self._buffers(eta.shape[0])
         np.exp(eta, out=mu)
@@ -122,14 +123,15 @@ class PoissonLogKernel(_FastKernel):
         z -= 1.0                                # (y - mu) / mu
         self._finish_z(z, eta, offset)
         if prior is None:
-            return BlockTerms(2.0 * float(t.sum()), True, mu, z)
+            return BlockTerms(2.0 * float(t.sum()), True, mu, z, (lo, hi))
         np.multiply(mu, prior, out=w)
-        return BlockTerms(2.0 * float(np.dot(prior, t)), True, w, z)
+        return BlockTerms(2.0 * float(np.dot(prior, t)), True, w, z, (lo, hi))
 
 
 class GammaLogKernel(_FastKernel):
     def __call__(self, y, prior, offset, eta):
-        if not (eta.min() > _LOG_EPS and eta.max() < _EXP_MAX):
+        lo, hi = eta.min(), eta.max()
+        if not (lo > _LOG_EPS and hi < _EXP_MAX):
             return self.generic(y, prior, offset, eta)
         mu, w, z, t = self._buffers(eta.shape[0])
         np.negative(eta, out=mu)
@@ -142,13 +144,14 @@ class GammaLogKernel(_FastKernel):
         self._finish_z(z, eta, offset)
         if prior is None:
             w.fill(1.0)
-            return BlockTerms(2.0 * float(t.sum()), True, w, z, w_is_prior=True)
-        return BlockTerms(2.0 * float(np.dot(prior, t)), True, prior, z, w_is_prior=True)
+            return BlockTerms(2.0 * float(t.sum()), True, w, z, (lo, hi))
+        return BlockTerms(2.0 * float(np.dot(prior, t)), True, prior, z, (lo, hi))
 
 
 class BinomialLogitKernel(_FastKernel):
     def __call__(self, y, prior, offset, eta):
-        if not (eta.min() >= -30.0 and eta.max() <= 30.0):  # R's logit clamps beyond |eta| > 30
+        lo, hi = eta.min(), eta.max()
+        if not (lo >= -30.0 and hi <= 30.0):  # R's logit clamps beyond |eta| > 30
             return self.generic(y, prior, offset, eta)
         mu, w, z, t = self._buffers(eta.shape[0])
         np.negative(eta, out=t)
@@ -169,7 +172,7 @@ class BinomialLogitKernel(_FastKernel):
             dev = float(d.sum() if prior is None else np.dot(prior, d))
         if prior is not None:
             np.multiply(w, prior, out=w)
-        return BlockTerms(dev, True, w, z)
+        return BlockTerms(dev, True, w, z, (lo, hi))
 
 
 def kernel_for(family, data):
