@@ -18,7 +18,8 @@ projection q = R^{-T} X'Wz, which :mod:`glmstats.linalg` solves.
 
 import numpy as np
 
-__all__ = ["CrossProducts", "TriangularFactor", "row_blocks", "vector_blocks", "DEFAULT_BLOCK_ELEMENTS"]
+__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "vector_blocks",
+           "DEFAULT_BLOCK_ELEMENTS"]
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
 #: temporaries of one block (a few MB).
@@ -85,6 +86,30 @@ class CrossProducts:
     @property
     def xtwz(self):
         return self._aug[:self.p, self.p]
+
+
+class RightHandSide:
+    """Accumulates X'Wz alone, for a known X'WX (working weights that do not change between iterations).
+
+    Parameters
+    ----------
+    xtwx : ndarray (p, p)
+        The fixed X'WX.
+    """
+
+    def __init__(self, xtwx):
+        self.xtwx = xtwx
+        self.xtwz = np.zeros(xtwx.shape[0])
+
+    def add(self, X, w, z):
+        self.xtwz += X.T @ (w * z)
+
+    def merge(self, other):
+        self.xtwz += other.xtwz
+        return self
+
+    def release(self):
+        """Nothing to free."""
 
 
 class TriangularFactor:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import linalg
-from .gram import CrossProducts, TriangularFactor, row_blocks
+from .gram import CrossProducts, RightHandSide, TriangularFactor, row_blocks
 from .working import kernel_for
 
 __all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator"]
@@ -115,6 +115,7 @@ class _Pass:
     valid: bool
     acc: object
     eta_range: tuple
+    w_is_prior: bool  # every block's working weights were the prior weights
 
 
 def new_accumulator(X, use_qr=False):
@@ -193,30 +194,37 @@ def _partitions(n):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
+def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, fixed_gram=None):
     """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta).
 
     ``eta`` (an array, or a function of a row slice) replaces X beta + offset. Of the linear
-    predictor only its range is kept: no n-vector outlives the pass.
+    predictor only its range is kept: no n-vector outlives the pass. ``fixed_gram``: X'WX when
+    the working weights are the prior weights (then only X'Wz is accumulated; should a block's
+    weights differ, the pass is made again in full).
     """
     n = data.y.shape[0]
     prior_none, offset_none = data.unit_weights, data.zero_offset
+    rhs_only = fixed_gram is not None and not use_qr
 
     def rows_pass(rows):
         kernel = kernel_for(family, data)
-        acc = new_accumulator(data.X, use_qr)
-        dev, valid, lo, hi = 0.0, True, np.inf, -np.inf
+        acc = RightHandSide(fixed_gram) if rhs_only else new_accumulator(data.X, use_qr)
+        dev, valid, lo, hi, w_is_prior = 0.0, True, np.inf, -np.inf, True
         with np.errstate(all="ignore"):  # numpy's error state is per thread
             for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows):
                 terms = kernel(yb, None if prior_none else wb, None if offset_none else ob, eb)
                 dev += terms.deviance
                 valid = valid and terms.valid
                 lo, hi = np.minimum(lo, terms.eta_range[0]), np.maximum(hi, terms.eta_range[1])  # NaN propagates
+                w_is_prior = w_is_prior and terms.w_is_prior
                 acc.add(xb, terms.w, terms.z)
         acc.release()
-        return dev, valid, acc, (lo, hi)
+        return dev, valid, acc, (lo, hi), w_is_prior
 
     parts = _map(rows_pass, _partitions(n))
+    w_is_prior = all(part[4] for part in parts)
+    if rhs_only and not w_is_prior:
+        return _evaluate(data, family, beta, eta, use_qr, block_rows)
     dev = sum(part[0] for part in parts)
     valid = all(part[1] for part in parts)
     acc = parts[0][2]
@@ -225,7 +233,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None):
     if not np.isfinite(dev):
         valid = False
     eta_range = (float(np.min([part[3][0] for part in parts])), float(np.max([part[3][1] for part in parts])))
-    return _Pass(dev, valid, acc, eta_range)
+    return _Pass(dev, valid, acc, eta_range, w_is_prior)
 
 
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
@@ -312,6 +320,8 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         eta = None
         beta_old = beta.copy()
     current = _evaluate(data, family, beta=beta, eta=eta, block_rows=block_rows)
+    # working weights equal to the prior weights (Gamma, log link): X'WX is computed once
+    fixed_gram = current.acc.xtwx.copy() if current.w_is_prior and isinstance(current.acc, CrossProducts) else None
     if not current.valid:
         raise FitError("cannot find valid starting values: the starting mu or eta is outside the family's or "
                        "link's domain; please supply start_params")
@@ -326,7 +336,8 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         if not np.all(np.isfinite(step.beta)):
             break
         beta_new = step.beta
-        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+        current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
+                            fixed_gram=fixed_gram)
         boundary = False
         halvings = 0
         while not current.valid:
@@ -338,7 +349,8 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
                 raise FitError("cannot correct the step size: the deviance stays non-finite or mu stays outside "
                                "the family's domain after repeated step-halving")
             beta_new = (beta_new + beta_old) / 2.0
-            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows)
+            current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
+                            fixed_gram=fixed_gram)
         if halvings:
             boundary = True
             n_halvings += halvings

@@ -46,12 +46,16 @@ class BlockTerms:
         Working weights and working response (0 for rows that drop out); valid until the kernel's next call.
     eta_range : tuple
         (min, max) of the block's eta (NaN when eta holds a NaN).
+    w_is_prior : bool
+        True when w is the prior weights whatever eta (Gamma with log link): X'WX is then the same in
+        every iteration.
     """
 
-    __slots__ = ("deviance", "valid", "w", "z", "eta_range")
+    __slots__ = ("deviance", "valid", "w", "z", "eta_range", "w_is_prior")
 
-    def __init__(self, deviance, valid, w, z, eta_range):
-        self.deviance, self.valid, self.w, self.z, self.eta_range = deviance, valid, w, z, eta_range
+    def __init__(self, deviance, valid, w, z, eta_range, w_is_prior=False):
+        self.deviance, self.valid, self.w, self.z = deviance, valid, w, z
+        self.eta_range, self.w_is_prior = eta_range, w_is_prior
 
 
 class GenericKernel:
@@ -144,8 +148,8 @@ class GammaLogKernel(_FastKernel):
         self._finish_z(z, eta, offset)
         if prior is None:
             w.fill(1.0)
-            return BlockTerms(2.0 * float(t.sum()), True, w, z, (lo, hi))
-        return BlockTerms(2.0 * float(np.dot(prior, t)), True, prior, z, (lo, hi))
+            return BlockTerms(2.0 * float(t.sum()), True, w, z, (lo, hi), w_is_prior=True)
+        return BlockTerms(2.0 * float(np.dot(prior, t)), True, prior, z, (lo, hi), w_is_prior=True)
 
 
 class BinomialLogitKernel(_FastKernel):

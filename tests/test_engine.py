@@ -128,3 +128,40 @@ def test_absent_weights_and_offset_equal_explicit_ones_and_zeros():
     np.testing.assert_allclose(plain.llf, explicit.llf, rtol=1e-12)
     assert plain.model.data.weights.strides == (0,)  # no n-vector of ones held
     assert plain.nobs == n and plain.df_resid == n - 3
+
+
+def _gamma_log_data(n=4000, seed=5):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 3))])
+    mu = np.exp(0.5 + X[:, 1:] @ np.array([0.3, -0.2, 0.1]))
+    return X, rng.gamma(2.0, mu / 2.0)
+
+
+def test_gamma_log_reuses_its_constant_cross_product(monkeypatch):
+    """Gamma with log link has w = prior weights: X'WX is computed once; the same fit as the generic route."""
+    X, y = _gamma_log_data()
+    fast = gs.GLM(y, X, family=gs.families.Gamma(link="log")).fit(tol=1e-12)
+    monkeypatch.setattr(irls_mod, "kernel_for", lambda family, data: W.GenericKernel(family, data.all_positive))
+    generic = gs.GLM(y, X, family=gs.families.Gamma(link="log")).fit(tol=1e-12)
+    np.testing.assert_allclose(fast.params, generic.params, rtol=1e-10)
+    np.testing.assert_allclose(fast.bse, generic.bse, rtol=1e-10)
+    np.testing.assert_allclose(fast.deviance, generic.deviance, rtol=1e-12)
+    assert fast.n_iter == generic.n_iter
+
+
+def test_fixed_cross_product_pass_is_redone_in_full_where_a_clamp_acts():
+    X, y = _gamma_log_data(n=500)
+    n = len(y)
+    data = GLMData(X=X, y=y, weights=np.broadcast_to(1.0, (n,)), offset=np.broadcast_to(0.0, (n,)))
+    family = gs.families.Gamma(link="log")
+    beta = np.array([0.5, 0.3, -0.2, 0.1])
+    plain = irls_mod._evaluate(data, family, beta=beta)
+    assert plain.w_is_prior
+    reused = irls_mod._evaluate(data, family, beta=beta, fixed_gram=plain.acc.xtwx.copy())
+    np.testing.assert_allclose(reused.acc.xtwz, plain.acc.xtwz, rtol=1e-12)
+    far = np.array([-40.0, 0.0, 0.0, 0.0])  # exp(eta) below machine epsilon: R's clamp, w != prior
+    full = irls_mod._evaluate(data, family, beta=far)
+    assert not full.w_is_prior
+    redone = irls_mod._evaluate(data, family, beta=far, fixed_gram=plain.acc.xtwx.copy())
+    np.testing.assert_allclose(redone.acc.xtwx, full.acc.xtwx, rtol=1e-12)
+    np.testing.assert_allclose(redone.acc.xtwz, full.acc.xtwz, rtol=1e-12)
