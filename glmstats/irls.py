@@ -1,8 +1,9 @@
 """Iteratively reweighted least squares on arrays: R's ``glm.fit``.
 
-One iteration reads the data once, block by block (:func:`_evaluate`): for the
-current coefficients it computes eta, mu, the deviance, the domain checks, and the
-cross-products of the next weighted least-squares problem, with
+One iteration reads the data once, block by block (:func:`_evaluate`; the rows are split
+into partitions evaluated in threads, and the per-row formulas are evaluated by
+:mod:`glmstats.working`): for the current coefficients it computes eta, mu, the deviance,
+the domain checks, and the cross-products of the next weighted least-squares problem, with
 
     working weights   w_i = prior_i * (d mu / d eta)^2 / V(mu_i)
     working response  z_i = eta_i - offset_i + (y_i - mu_i) / (d mu / d eta)
@@ -65,6 +66,7 @@ class GLMData:
 
     @property
     def zero_offset(self):
+        """True when every offset is 0."""
         return self._cached("_zero_offset", lambda: _all_equal(self.offset, 0.0))
 
     @property
@@ -164,9 +166,11 @@ _pool = None
 
 def n_threads():
     """Threads for IRLS passes: ``GLMSTATS_NUM_THREADS`` if set, else the CPUs this process may use."""
-    env = os.environ.get("GLMSTATS_NUM_THREADS")
+    env = os.environ.get("GLMSTATS_NUM_THREADS", "").strip()
     if env:
-        return max(1, int(env))
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"GLMSTATS_NUM_THREADS must be a positive integer, got {env!r}")
+        return int(env)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

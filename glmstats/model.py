@@ -216,7 +216,7 @@ class GLM:
         if not keep.all():  # avoid copying a large X when nothing is dropped
             y, X, index = y[keep], X[keep], index[keep]
             trials = None if trials is None else trials[keep]
-        self._setup(y, X, trials, columns, index, has_intercept=None)
+        self._setup(y, X, trials, columns, index, has_intercept=None, x_finite=self._x_finite)
 
     def _missing_rows(self, y, X, columns, missing):
         if missing not in ("drop", "raise"):
@@ -224,7 +224,7 @@ class GLM:
         nan = {"endog": np.isnan(y)}
         # one pass over X (row sums: a NaN or an infinity propagates); columns are examined only when needed
         candidates = _nonfinite_rows(X)
-        self._x_finite = candidates.size == 0
+        self._x_finite = candidates.size == 0  # spares _setup its own pass over X
         if candidates.size:
             col_nan = np.isnan(X[candidates])
             for j in np.flatnonzero(col_nan.any(axis=0)):
@@ -269,7 +269,7 @@ class GLM:
                     design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
         return self
 
-    def _setup(self, y, X, trials, columns, index, has_intercept):
+    def _setup(self, y, X, trials, columns, index, has_intercept, x_finite=False):
         """Checks shared by both interfaces, and the arrays IRLS reads."""
         n, p = X.shape
         if n == 0:
@@ -279,7 +279,7 @@ class GLM:
                              "glmstats needs at least one column, e.g. an intercept")
         if not np.all(np.isfinite(y)):
             raise ValueError(f"endog ({self.endog_name}) holds infinite values; remove or replace them")
-        if isinstance(X, np.ndarray) and not getattr(self, "_x_finite", False) and _nonfinite_rows(X).size:
+        if isinstance(X, np.ndarray) and not x_finite and _nonfinite_rows(X).size:
             bad = [name for name, ok in zip(self.exog_names, np.isfinite(X).all(axis=0)) if not ok]
             raise ValueError(f"exog holds infinite values in column(s) {bad}; remove or replace them")
         for name, arr in columns.items():
@@ -307,15 +307,17 @@ class GLM:
         user_vw = ones if vw is None else vw
         self._var_weights = user_vw if trials is None else user_vw * trials
         self._n_trials = trials
-        prior = ones if (fw is None and vw is None and trials is None) else self._var_weights * self._freq_weights
-        all_pos = fw is None and vw is None and trials is None
-        pos = ones.astype(bool) if all_pos else prior > 0
-        if not all_pos and not np.any(pos):
+        unweighted = fw is None and vw is None and trials is None
+        prior = ones if unweighted else self._var_weights * self._freq_weights
+        pos = ones.astype(bool) if unweighted else prior > 0
+        if not unweighted and not np.any(pos):
             raise ValueError("all weights are zero: there is nothing to fit")
         self.family.check_y(y, prior)
         if isinstance(self.family, F.Binomial) and type(self.family) is F.Binomial:
-            if _any_by_blocks(lambda sl: np.abs(self._var_weights[sl] * y[sl] - np.round(self._var_weights[sl] * y[sl]))
-                              [pos[sl]] > 1e-3, len(y)):
+            def nonint_successes(sl):
+                m = self._var_weights[sl] * y[sl]
+                return (np.abs(m - np.round(m)) > 1e-3)[pos[sl]]
+            if _any_by_blocks(nonint_successes, len(y)):
                 warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
                               "not a whole number)", DomainWarning, stacklevel=3)
         if type(self.family) in (F.Poisson, F.NegativeBinomial):
@@ -333,10 +335,10 @@ class GLM:
         self._X = X
         self.row_index = index
         if has_intercept is None:  # array interface: a non-zero constant column plays the intercept
-            has_intercept = _has_constant_column(X if all_pos else X[pos])
+            has_intercept = _has_constant_column(X if unweighted else X[pos])
         self.has_intercept = has_intercept
-        self._warn_boundary_response(y if all_pos else y[pos])
-        nobs = float(n if fw is None and all_pos else np.sum(self._freq_weights[pos]))
+        self._warn_boundary_response(y if unweighted else y[pos])
+        nobs = float(n if unweighted else np.sum(self._freq_weights[pos]))
         self.nobs = int(nobs) if nobs.is_integer() else nobs
         self.data = GLMData(X=X, y=y, weights=prior, offset=self._offset)
 

@@ -165,3 +165,10 @@ def test_fixed_cross_product_pass_is_redone_in_full_where_a_clamp_acts():
     redone = irls_mod._evaluate(data, family, beta=far, fixed_gram=plain.acc.xtwx.copy())
     np.testing.assert_allclose(redone.acc.xtwx, full.acc.xtwx, rtol=1e-12)
     np.testing.assert_allclose(redone.acc.xtwz, full.acc.xtwz, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_bad_thread_count_is_named(value, monkeypatch):
+    monkeypatch.setenv("GLMSTATS_NUM_THREADS", value)
+    with pytest.raises(ValueError, match="GLMSTATS_NUM_THREADS"):
+        irls_mod.n_threads()
