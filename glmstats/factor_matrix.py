@@ -161,9 +161,6 @@ class FactorCrossProducts:
         self._assembled = None
         return self
 
-    def release(self):
-        """Nothing to free: no buffer is kept between blocks."""
-
     @property
     def diagonal_cols(self):
         """Columns of the largest factor: their block of X'WX is diagonal (each row has one level), so the

@@ -16,9 +16,11 @@ Both reduce to the same summary, an upper-triangular R with R'R = X'WX and the
 projection q = R^{-T} X'Wz, which :mod:`glmstats.linalg` solves.
 """
 
+import threading
+
 import numpy as np
 
-__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "vector_blocks",
+__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "vector_blocks", "scratch",
            "DEFAULT_BLOCK_ELEMENTS"]
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
@@ -32,6 +34,23 @@ def row_blocks(n, p, block_rows=None):
         block_rows = max(256, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
     for start in range(0, n, block_rows):
         yield slice(start, min(start + block_rows, n))
+
+
+_scratch = threading.local()
+
+
+def scratch(name, rows, cols=None):
+    """A work array of shape (rows,) or (rows, cols), kept per thread and reused from block to block and
+    from pass to pass: fresh memory costs page faults on every pass (each thread keeps a few MB).
+
+    The array is valid until the same thread asks for ``name`` again.
+    """
+    buffers = _scratch.__dict__
+    buf = buffers.get(name)
+    tail = () if cols is None else (cols,)
+    if buf is None or buf.shape[0] < rows or buf.shape[1:] != tail:
+        buf = buffers[name] = np.empty((rows,) + tail)
+    return buf[:rows]
 
 
 def vector_blocks(n):
@@ -57,14 +76,11 @@ class CrossProducts:
     def __init__(self, p):
         self.p = p
         self._aug = np.zeros((p + 1, p + 1))
-        self._buf = np.empty((0, p + 1))
 
     def add(self, X, w, z):
         """Add the block's X'WX and X'Wz (w: working weights, z: working response)."""
         m, p = X.shape[0], self.p
-        if self._buf.shape[0] != m:
-            self._buf = np.empty((m, p + 1))
-        B = self._buf
+        B = scratch("cross_products", m, p + 1)
         sw = np.sqrt(w)
         np.multiply(X, sw[:, None], out=B[:, :p])
         np.multiply(z, sw, out=B[:, p])
@@ -74,10 +90,6 @@ class CrossProducts:
         """Add another accumulator's sums (partitions combined)."""
         self._aug += other._aug
         return self
-
-    def release(self):
-        """Free the block buffer (the sums stay): partitions wait for their merge without it."""
-        self._buf = np.empty((0, self.p + 1))
 
     @property
     def xtwx(self):
@@ -108,8 +120,6 @@ class RightHandSide:
         self.xtwz += other.xtwz
         return self
 
-    def release(self):
-        """Nothing to free."""
 
 
 class TriangularFactor:
@@ -143,9 +153,6 @@ class TriangularFactor:
     def merge(self, other):
         self.r_aug = np.linalg.qr(np.vstack([self.r_aug, other.r_aug]), mode="r")
         return self
-
-    def release(self):
-        """Nothing to free: no buffer is kept between blocks."""
 
     @property
     def r(self):

@@ -222,7 +222,6 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
                 lo, hi = np.minimum(lo, terms.eta_range[0]), np.maximum(hi, terms.eta_range[1])  # NaN propagates
                 w_is_prior = w_is_prior and terms.w_is_prior
                 acc.add(xb, terms.w, terms.z)
-        acc.release()
         return dev, valid, acc, (lo, hi), w_is_prior
 
     parts = _map(rows_pass, _partitions(n))

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import families as F
 from . import links as L
+from .gram import scratch
 
 __all__ = ["BlockTerms", "GenericKernel", "kernel_for"]
 
@@ -95,13 +96,10 @@ class _FastKernel:
         self.generic = GenericKernel(family, all_positive)
         self.family = family
         self.binary_y = binary_y
-        self._size = -1
 
     def _buffers(self, n):
-        if n != self._size:
-            self._size = n
-            self.mu, self.w, self.z, self.t = (np.empty(n) for _ in range(4))
-        return self.mu, self.w, self.z, self.t
+        """mu, w, z and a temporary for n rows: the thread's scratch arrays (reused from pass to pass)."""
+        return tuple(scratch(name, n) for name in ("kernel_mu", "kernel_w", "kernel_z", "kernel_t"))
 
     def _finish_z(self, z, eta, offset):
         """z += eta - offset (z holds (y - mu) / (d mu / d eta) on entry)."""
