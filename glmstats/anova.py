@@ -59,7 +59,7 @@ def _warn_f_fixed(res):
         msg = f"using the F test with the {fam} family is inappropriate (it assumes the quasi{fam} family)"
     else:
         msg = "using the F test with a fixed dispersion is inappropriate"
-    warnings.warn(msg, GLMStatsWarning, stacklevel=3)
+    warnings.warn(msg, GLMStatsWarning, stacklevel=4)
 
 
 # --- terms ---------------------------------------------------------------------------------
@@ -215,6 +215,17 @@ def _add_test(table, test, scale, df_scale, stat="Deviance"):
     return table
 
 
+def _with_test(table, test, scale, df_scale, scores, res):
+    """The table with its test columns (``scores``: the Rao statistics; ``res``: the fit whose dispersion
+    is used, for the warning about F tests on a fixed dispersion)."""
+    if test == "F" and np.isinf(df_scale):
+        _warn_f_fixed(res)
+    if test == "Rao":
+        table["Rao"] = np.asarray(scores, dtype=float)
+        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
+    return _add_test(table, test, scale, df_scale)
+
+
 def _f_sf(F, df1, df2):
     if np.isinf(df2):  # F(df1, inf) = chi2(df1) / df1
         return _chi2_upper(F * df1, df1)
@@ -326,12 +337,7 @@ def anova_sequential(res, test="default"):
     if test is None:
         return table
     scale, df_scale = _dispersion(res)
-    if test == "F" and np.isinf(df_scale):
-        _warn_f_fixed(res)
-    if test == "Rao":
-        table["Rao"] = np.asarray(scores, dtype=float)
-        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
-    return _add_test(table, test, scale, df_scale)
+    return _with_test(table, test, scale, df_scale, scores, res)
 
 
 # --- nested models ---------------------------------------------------------------------------
@@ -455,12 +461,7 @@ def anova(*results, test="Chisq"):
     big = results[int(np.argmin(resdf))]
     scale = float(big.scale)
     df_scale = np.inf if big.fixed_scale else float(resdf.min())
-    if test == "F" and np.isinf(df_scale):
-        _warn_f_fixed(big)
-    if test == "Rao":
-        table["Rao"] = np.asarray(scores, dtype=float)
-        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
-    return _add_test(table, test, scale, df_scale)
+    return _with_test(table, test, scale, df_scale, scores, big)
 
 
 # --- single-term deletions -------------------------------------------------------------------
