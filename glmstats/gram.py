@@ -7,6 +7,8 @@ partitions:
 
 - :class:`CrossProducts` accumulates X'WX and X'Wz (fast: one symmetric rank-k
   update per block);
+- :class:`RightHandSide` accumulates X'Wz alone when X'WX is known (working weights
+  that do not change between iterations);
 - :class:`TriangularFactor` accumulates the R factor of the QR decomposition of
   [W^(1/2) X, W^(1/2) z] by stacking each block under the current R (a "tall
   skinny" QR), which is as accurate as a QR of the whole weighted design.  IRLS
@@ -69,8 +71,8 @@ class CrossProducts:
     Notes
     -----
     Each block adds B'B with B = [W^(1/2) X_b, W^(1/2) z_b] (one symmetric BLAS product):
-    its leading p x p block is X_b'WX_b and its last column X_b'Wz_b. B lives in a buffer
-    reused from block to block.
+    its leading p x p block is X_b'WX_b and its last column X_b'Wz_b. B is the thread's
+    scratch array (:func:`scratch`), reused from block to block and from pass to pass.
     """
 
     def __init__(self, p):
@@ -119,7 +121,6 @@ class RightHandSide:
     def merge(self, other):
         self.xtwz += other.xtwz
         return self
-
 
 
 class TriangularFactor:

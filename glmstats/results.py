@@ -12,6 +12,7 @@ import pandas as pd
 from ._lazy import stats
 
 from .gram import row_blocks, vector_blocks
+from .irls import data_blocks
 
 __all__ = ["GLMResults"]
 
@@ -75,9 +76,10 @@ class GLMResults:
             for sl in vector_blocks(d.y.shape[0]):
                 yield sl, self._eta[sl]
             return
-        beta = np.where(self._fit.kept, self._fit.beta, 0.0)
-        for sl in row_blocks(d.y.shape[0], d.X.shape[1]):
-            yield sl, d.X[sl] @ beta + d.offset[sl]
+        start = 0
+        for *_, eta in data_blocks(d, beta=np.where(self._fit.kept, self._fit.beta, 0.0)):
+            yield slice(start, start + eta.shape[0]), eta
+            start += eta.shape[0]
 
     @cached_property
     def _eta(self):
