@@ -144,14 +144,23 @@ def _factor_response(formula, data, family):
     return data
 
 
-def _nonfinite_rows(X):
-    """Rows of X holding a NaN or an infinity, from one pass of row sums (by row blocks)."""
+def _scan_exog(X):
+    """One pass over X by row blocks: the rows holding a NaN or an infinity (row sums propagate them), and
+    whether each column is constant and non-zero (followed only for the columns still constant)."""
     n, p = X.shape
-    if p == 0:
-        return np.zeros(0, dtype=np.intp)
-    ones = np.ones(p)
-    found = [sl.start + np.flatnonzero(~np.isfinite(X[sl] @ ones)) for sl in row_blocks(n, p)]
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+    constant = np.zeros(p, dtype=bool)
+    if p == 0 or n == 0:
+        return np.zeros(0, dtype=np.intp), constant
+    ones, first = np.ones(p), X[0]
+    candidates = np.flatnonzero(first != 0)
+    found = []
+    for sl in row_blocks(n, p):
+        xb = X[sl]
+        found.append(sl.start + np.flatnonzero(~np.isfinite(xb @ ones)))
+        if candidates.size:
+            candidates = candidates[np.all(xb[:, candidates] == first[candidates], axis=0)]
+    constant[candidates] = True
+    return np.concatenate(found), constant
 
 
 def _any_by_blocks(test, n):
@@ -216,15 +225,16 @@ class GLM:
         if not keep.all():  # avoid copying a large X when nothing is dropped
             y, X, index = y[keep], X[keep], index[keep]
             trials = None if trials is None else trials[keep]
-        self._setup(y, X, trials, columns, index, has_intercept=None, x_finite=self._x_finite)
+        self._setup(y, X, trials, columns, index, has_intercept=None, x_scan=self._x_scan)
 
     def _missing_rows(self, y, X, columns, missing):
         if missing not in ("drop", "raise"):
             raise ValueError(f'missing must be "drop" or "raise", not {missing!r}')
         nan = {"endog": np.isnan(y)}
         # one pass over X (row sums: a NaN or an infinity propagates); columns are examined only when needed
-        candidates = _nonfinite_rows(X)
-        self._x_finite = candidates.size == 0  # spares _setup its own pass over X
+        candidates, constant = _scan_exog(X)
+        # spares _setup its own pass over X (the constant columns hold for X as given: no row dropped)
+        self._x_scan = (candidates.size == 0, constant if candidates.size == 0 else None)
         if candidates.size:
             col_nan = np.isnan(X[candidates])
             for j in np.flatnonzero(col_nan.any(axis=0)):
@@ -269,7 +279,7 @@ class GLM:
                     design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
         return self
 
-    def _setup(self, y, X, trials, columns, index, has_intercept, x_finite=False):
+    def _setup(self, y, X, trials, columns, index, has_intercept, x_scan=(False, None)):
         """Checks shared by both interfaces, and the arrays IRLS reads."""
         n, p = X.shape
         if n == 0:
@@ -279,7 +289,8 @@ class GLM:
                              "glmstats needs at least one column, e.g. an intercept")
         if not np.all(np.isfinite(y)):
             raise ValueError(f"endog ({self.endog_name}) holds infinite values; remove or replace them")
-        if isinstance(X, np.ndarray) and not x_finite and _nonfinite_rows(X).size:
+        x_finite, x_constant = x_scan
+        if isinstance(X, np.ndarray) and not x_finite and _scan_exog(X)[0].size:
             bad = [name for name, ok in zip(self.exog_names, np.isfinite(X).all(axis=0)) if not ok]
             raise ValueError(f"exog holds infinite values in column(s) {bad}; remove or replace them")
         for name, arr in columns.items():
@@ -335,7 +346,10 @@ class GLM:
         self._X = X
         self.row_index = index
         if has_intercept is None:  # array interface: a non-zero constant column plays the intercept
-            has_intercept = _has_constant_column(X if unweighted else X[pos])
+            if unweighted and x_constant is not None:
+                has_intercept = bool(x_constant.any())
+            else:
+                has_intercept = _has_constant_column(X if unweighted else X[pos])
         self.has_intercept = has_intercept
         self._warn_boundary_response(y if unweighted else y[pos])
         nobs = float(n if unweighted else np.sum(self._freq_weights[pos]))

@@ -172,3 +172,23 @@ def test_bad_thread_count_is_named(value, monkeypatch):
     monkeypatch.setenv("GLMSTATS_NUM_THREADS", value)
     with pytest.raises(ValueError, match="GLMSTATS_NUM_THREADS"):
         irls_mod.n_threads()
+
+
+def test_exog_scan_finds_bad_rows_and_constant_columns():
+    from glmstats.model import _scan_exog
+
+    n = 70_000  # several row blocks
+    rng = np.random.default_rng(2)
+    X = np.column_stack([rng.normal(size=n), np.ones(n), np.zeros(n), np.full(n, 2.5), np.ones(n)])
+    X[60_000:, 4] = 3.0  # constant in the first blocks only
+    bad, constant = _scan_exog(X)
+    assert bad.size == 0
+    np.testing.assert_array_equal(constant, [False, True, False, True, False])
+    X[[5, 65_000], 0] = [np.nan, np.inf]
+    bad, _ = _scan_exog(X)
+    np.testing.assert_array_equal(bad, [5, 65_000])
+    # the array interface finds the intercept wherever it stands, and not a constant zero column
+    y = rng.poisson(1.0, n).astype(float)
+    Z = np.column_stack([rng.normal(size=n), np.zeros(n), np.full(n, 2.0)])
+    assert gs.GLM(y, Z, family="poisson").has_intercept
+    assert not gs.GLM(y, Z[:, :2], family="poisson").has_intercept
