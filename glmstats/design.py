@@ -33,7 +33,7 @@ from formulaic import Formula, ModelSpec, SimpleFormula, model_matrix
 from formulaic.errors import DataMismatchWarning, FormulaicError
 from formulaic.transforms import TRANSFORMS
 
-__all__ = ["Design", "build_design"]
+__all__ = ["Design", "build_design", "check_formula_arguments"]
 
 
 def _offset(x):
@@ -179,6 +179,17 @@ class Design:
         return X_new, offset_new
 
 
+def check_formula_arguments(formula, data, missing):
+    """TypeError/ValueError naming a formula that is not a string, data that are not a DataFrame, or an
+    unknown ``missing``."""
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string, got {type(formula).__name__}")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    if missing not in ("drop", "raise"):
+        raise ValueError(f'missing must be "drop" or "raise", got {missing!r}')
+
+
 def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
                  freq_weights=None, missing="drop"):
     """Build the response, model matrix, offset and weights of a GLM from a formula.
@@ -226,12 +237,7 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
     those rows are dropped too. Unlike R, stateful transforms (``scale``,
     ``poly``) are learned on the rows used, not on all rows.
     """
-    if not isinstance(formula, str):
-        raise TypeError(f"formula must be a string, got {type(formula).__name__}")
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    if missing not in ("drop", "raise"):
-        raise ValueError(f'missing must be "drop" or "raise", got {missing!r}')
+    check_formula_arguments(formula, data, missing)
     if data.columns.has_duplicates:
         dup = sorted(set(map(str, data.columns[data.columns.duplicated()])))
         raise ValueError(f"data has duplicated column names {dup}")

@@ -23,7 +23,7 @@ from scipy import linalg
 from ._lazy import stats
 from tabulate import tabulate
 
-from .design import build_design
+from .design import build_design, check_formula_arguments
 from .exceptions import (
     ConvergenceWarning,
     PerfectSeparationWarning,
@@ -37,6 +37,7 @@ from .summary import (
     _fmt_count,
     _fmt_num,
     _fmt_pvalue,
+    _notes_lines,
 )
 
 __all__ = ["MultinomialModel", "MultinomialResults", "MultinomialSummary", "multinom"]
@@ -110,12 +111,7 @@ class MultinomialModel:
     """
 
     def __init__(self, formula, data, *, reference=None, freq_weights=None, missing="drop"):
-        if not isinstance(formula, str):
-            raise TypeError(f"formula must be a string, got {type(formula).__name__}")
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-        if missing not in ("drop", "raise"):
-            raise ValueError(f'missing must be "drop" or "raise", got {missing!r}')
+        check_formula_arguments(formula, data, missing)
         response, rhs = _response_and_rhs(formula, data)
         yraw = data[response]
         if missing == "raise" and yraw.isna().any():
@@ -558,10 +554,7 @@ class MultinomialSummary:
         for section, block in blocks:
             lines += ["=" * width, section, "-" * width, block[0], "-" * width] + block[1:]
         lines.append("=" * width)
-        if self.notes:
-            lines.append("Notes:")
-            lines += [f"[{i}] {note}" for i, note in enumerate(self.notes, 1)]
-        return "\n".join(lines)
+        return "\n".join(lines + _notes_lines(self.notes))
 
     def __str__(self):
         return self.as_text()

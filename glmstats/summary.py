@@ -133,6 +133,13 @@ def _as_series(values, index):
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
+def _notes_lines(notes):
+    """The numbered notes under a text summary (none: no lines)."""
+    if not notes:
+        return []
+    return ["Notes:"] + [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
+
+
 def _join(names):
     return ", ".join(str(n) for n in names)
 
@@ -351,10 +358,7 @@ class Summary:
         lines = [self.title.center(width).rstrip(), "=" * width]
         lines += head
         lines += ["=" * width, coef[0], "-" * width] + coef[1:] + ["=" * width]
-        if self.notes:
-            lines.append("Notes:")
-            lines += [f"[{i}] {note}" for i, note in enumerate(self.notes, 1)]
-        return "\n".join(lines)
+        return "\n".join(lines + _notes_lines(self.notes))
 
     def __str__(self):
         return self.as_text()
