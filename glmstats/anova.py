@@ -144,12 +144,8 @@ class _SubFit:
 def _full_fit(res, r_weights=False):
     """The fit of ``res``; ``r_weights``: working weights as R's ``m$weights``, i.e. those of the last IRLS
     iteration, evaluated at the coefficients before its update (identical to the final ones once converged)."""
-    d = res.model.data
-    eta_w = None
-    if r_weights:
-        step = np.where(res._fit.kept, np.nan_to_num(np.asarray(res._fit.last_step, dtype=float)), 0.0)
-        eta_w = res._eta - d.X @ step
-    return _SubFit(res.family, d, res._eta, res._mu, res.deviance, res.rank, eta_weights=eta_w)
+    eta_w = res._weights_eta if r_weights else None
+    return _SubFit(res.family, res.model.data, res._eta, res._mu, res.deviance, res.rank, eta_weights=eta_w)
 
 
 def _refit(res, cols):

@@ -61,7 +61,7 @@ class FactorMatrix:
 
     def __matmul__(self, beta):
         beta = np.asarray(beta, dtype=float)
-        eta = self.dense @ beta[self.dense_cols]
+        eta = np.dot(self.dense, beta[self.dense_cols])  # np.dot releases the GIL (glmstats.gram)
         for codes, cols in self.factors:
             eta += np.concatenate(([0.0], beta[cols]))[codes]
         return eta
@@ -128,9 +128,9 @@ class FactorCrossProducts:
     def add(self, X, w, z):
         D = X.dense
         Ds = D * np.sqrt(w)[:, None]
-        self.dd += Ds.T @ Ds
+        self.dd += np.dot(Ds.T, Ds)
         wz = w * z
-        self.dz += D.T @ wz
+        self.dz += np.dot(D.T, wz)
         codes = [c for c, _ in X.factors]
         few_dense = 0 < D.shape[1] <= 32
         wd = D.T * w if few_dense else None  # (p_dense, n): contiguous rows for bincount

@@ -86,7 +86,7 @@ class CrossProducts:
         sw = np.sqrt(w)
         np.multiply(X, sw[:, None], out=B[:, :p])
         np.multiply(z, sw, out=B[:, p])
-        self._aug += B.T @ B
+        self._aug += np.dot(B.T, B)  # np.dot, not @: see the module notes
 
     def merge(self, other):
         """Add another accumulator's sums (partitions combined)."""
@@ -116,7 +116,7 @@ class RightHandSide:
         self.xtwz = np.zeros(xtwx.shape[0])
 
     def add(self, X, w, z):
-        self.xtwz += X.T @ (w * z)
+        self.xtwz += np.dot(X.T, w * z)
 
     def merge(self, other):
         self.xtwz += other.xtwz

@@ -67,13 +67,10 @@ class GLMInfluence:
         self._kept = np.asarray(res._fit.kept, dtype=bool)
         self._names = list(res.model.exog_names)
         self._index = res.model.row_index
-        link = res.family.link
-        with np.errstate(all="ignore"):
-            mu_eta = link.inverse_deriv(res._eta)
-            w = d.weights * mu_eta ** 2 / res.family.variance(res._mu)
-        # R fits only the "good" rows (positive prior weight, mu.eta != 0); the others are not in model$qr
-        self._good = (d.weights > 0) & np.isfinite(w) & (w > 0)
-        self._w = np.where(self._good, w, 0.0)
+        # the working weights of R's model$qr (those of the covariance); R fits only the "good" rows
+        # (positive prior weight, mu.eta != 0): the others are not in model$qr and have weight 0 here
+        self._w = res._working_weights
+        self._good = self._w > 0
         self._r = np.asarray(res._fit.factor(), dtype=float)
         self.scale = float(res.scale)
         self.rank = int(res.rank)

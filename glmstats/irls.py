@@ -11,9 +11,14 @@ the domain checks, and the cross-products of the next weighted least-squares pro
 Solving that problem (:mod:`glmstats.linalg`) gives the next coefficients.  As in
 R, the fit starts from the family's ``starting_mu`` (or ``start_params``), halves
 the step while the deviance is not finite or eta/mu leave their valid region, and
-stops when |dev - dev_old| / (|dev| + 0.1) < tol.  Because the pass that evaluates
-the new coefficients also accumulates the cross-products at them, the covariance
-comes from the weights at the returned estimate.
+stops when |dev - dev_old| / (|dev| + 0.1) < tol.  The pass that evaluates new
+coefficients also accumulates the cross-products at them, for the next step.  As in R
+(whose ``summary.glm`` uses the QR of the last weighted least-squares fit), the
+covariance comes from the cross-products of the last step solved, that is from the
+working weights of the iterate before the returned one.  So when the deviance changes
+suggest that the next evaluation will meet the convergence rule (:func:`_will_converge`),
+that evaluation is a light pass, eta and the deviance only; if it does not converge after
+all, the full pass follows.
 """
 
 import os
@@ -97,6 +102,7 @@ class IRLSFit:
     eta_range: tuple = None   # (min, max) of the linear predictor at beta, from the last pass
     cov_unscaled: np.ndarray = None  # (X_k'WX_k)^-1 when computed without r (a large factor's diagonal block)
     gram: object = None       # when r is None: the accumulator whose X'WX (all columns kept) gives r on demand
+    weights_at: tuple = (None, None)  # (beta, eta) of the iterate whose working weights give r (R's fit$weights)
 
     def factor(self):
         """The upper-triangular factor r (computed from ``gram`` by Cholesky when IRLS did not need it)."""
@@ -144,7 +150,7 @@ def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
         xb = X.rows(sl) if structured else X[sl]
         ob = data.offset[sl]
         if eta is None:
-            eb = xb @ beta
+            eb = np.dot(xb, beta) if isinstance(xb, np.ndarray) else xb @ beta  # np.dot: see glmstats.gram
             if add_offset:
                 eb += ob
         else:
@@ -198,13 +204,15 @@ def _partitions(n):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, fixed_gram=None):
+def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, fixed_gram=None,
+              deviance_only=False):
     """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta).
 
     ``eta`` (an array, or a function of a row slice) replaces X beta + offset. Of the linear
     predictor only its range is kept: no n-vector outlives the pass. ``fixed_gram``: X'WX when
     the working weights are the prior weights (then only X'Wz is accumulated; should a block's
-    weights differ, the pass is made again in full).
+    weights differ, the pass is made again in full). ``deviance_only``: no cross-products
+    (the pass's ``acc`` is None).
     """
     n = data.y.shape[0]
     prior_none, offset_none = data.unit_weights, data.zero_offset
@@ -212,7 +220,10 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
 
     def rows_pass(rows):
         kernel = kernel_for(family, data)
-        acc = RightHandSide(fixed_gram) if rhs_only else new_accumulator(data.X, use_qr)
+        if deviance_only:
+            acc = None
+        else:
+            acc = RightHandSide(fixed_gram) if rhs_only else new_accumulator(data.X, use_qr)
         dev, valid, lo, hi, w_is_prior = 0.0, True, np.inf, -np.inf, True
         with np.errstate(all="ignore"):  # numpy's error state is per thread
             for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows):
@@ -221,7 +232,8 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
                 valid = valid and terms.valid
                 lo, hi = np.minimum(lo, terms.eta_range[0]), np.maximum(hi, terms.eta_range[1])  # NaN propagates
                 w_is_prior = w_is_prior and terms.w_is_prior
-                acc.add(xb, terms.w, terms.z)
+                if acc is not None:
+                    acc.add(xb, terms.w, terms.z)
         return dev, valid, acc, (lo, hi), w_is_prior
 
     parts = _map(rows_pass, _partitions(n))
@@ -231,7 +243,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
     dev = sum(part[0] for part in parts)
     valid = all(part[1] for part in parts)
     acc = parts[0][2]
-    for part in parts[1:]:
+    for part in parts[1:] if acc is not None else ():
         acc.merge(part[2])
     if not np.isfinite(dev):
         valid = False
@@ -240,21 +252,37 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
 
 
 def _solve(acc, data, family, beta, eta, rank_tol, state, block_rows):
-    """Solve the weighted least-squares step from a pass; switch to the QR route for good when needed."""
+    """Solve the weighted least-squares step from a pass; switch to the QR route for good when needed.
+
+    Returns the Step and the accumulator it was solved from (the QR factor when the route switched).
+    """
     if hasattr(acc, "xtwx"):  # cross-products (dense or factor codes), not a QR factor
         parts = acc.schur_parts() if hasattr(acc, "schur_parts") else None
         step = linalg.solve_schur(parts) if parts is not None else None
         if step is None:
             step = linalg.solve_cholesky(acc.xtwx, acc.xtwz)
         if step is not None:
-            return step
+            return step, acc
         state["use_qr"] = True
         acc = _evaluate(data, family, beta=beta, eta=eta, use_qr=True, block_rows=block_rows).acc
-    return linalg.solve_qr(acc.r, acc.qtz, rank_tol)
+    return linalg.solve_qr(acc.r, acc.qtz, rank_tol), acc
 
 
-def _factor(acc, kept, data, family, beta, block_rows):
-    """What the covariance at beta needs: ``(r, cov_unscaled, gram)`` for the kept columns.
+def _will_converge(changes, tol):
+    """Whether the next relative deviance change is expected below ``tol``.
+
+    ``changes`` are the relative changes |dev - dev_old| / (|dev| + 0.1) so far. The next one is
+    extrapolated as c_k^2 / c_(k-1): exact for a geometric (linear) rate, an overestimate for
+    IRLS's usual quadratic one, so a wrong guess is rare; it costs one light pass.
+    """
+    if len(changes) < 2 or not changes[-2] > 0:
+        return False
+    return changes[-1] * changes[-1] / changes[-2] < tol
+
+
+def _factor(acc, kept, data, family, beta, eta, block_rows):
+    """What the covariance needs: ``(r, cov_unscaled, gram)`` for the kept columns, from the pass at
+    ``beta`` (or ``eta``) whose accumulator is ``acc``.
 
     Usually the upper-triangular factor r of X_k'WX_k; when a large factor's diagonal block allows
     it, the inverse by blocks (:func:`glmstats.linalg.schur_inverse`) instead, r being computed only
@@ -269,7 +297,7 @@ def _factor(acc, kept, data, family, beta, block_rows):
         step = linalg.solve_cholesky(g, acc.xtwz[kept])
         if step is not None:
             return step.r, None, None
-        acc = _evaluate(data, family, beta=beta, use_qr=True, block_rows=block_rows).acc
+        acc = _evaluate(data, family, beta=beta, eta=eta, use_qr=True, block_rows=block_rows).acc
     r = acc.r[:, kept]
     return (np.linalg.qr(r, mode="r") if r.shape[1] else np.zeros((0, 0))), None, None
 
@@ -333,12 +361,21 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     n_halvings = 0
     n_iter = 0
     step = None
+    solved, solved_at = current.acc, (beta, eta)  # the last step solved, and where: R's covariance
     last_step = np.zeros(p)
+    changes = []
     for n_iter in range(1, maxiter + 1):
-        step = _solve(current.acc, data, family, beta, eta, rank_tol, state, block_rows)
+        step, solved = _solve(current.acc, data, family, beta, eta, rank_tol, state, block_rows)
+        solved_at = (beta, eta)
         if not np.all(np.isfinite(step.beta)):
             break
         beta_new = step.beta
+        if _will_converge(changes, tol):  # a light pass; the full one only if it does not converge after all
+            probe = _evaluate(data, family, beta=beta_new, block_rows=block_rows, deviance_only=True)
+            if probe.valid and abs(probe.deviance - dev_old) / (abs(probe.deviance) + 0.1) < tol:
+                last_step = beta_new - (beta_old if beta_old is not None else beta_new)
+                beta, current, converged, boundary = beta_new, probe, True, False
+                break
         current = _evaluate(data, family, beta=beta_new, use_qr=state["use_qr"], block_rows=block_rows,
                             fixed_gram=fixed_gram)
         boundary = False
@@ -360,7 +397,8 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         last_step = beta_new - (beta_old if beta_old is not None else beta_new)
         beta, eta = beta_new, None
         dev = current.deviance
-        if abs(dev - dev_old) / (abs(dev) + 0.1) < tol:
+        changes.append(abs(dev - dev_old) / (abs(dev) + 0.1))
+        if changes[-1] < tol:
             converged = True
             break
         dev_old = dev
@@ -369,10 +407,11 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     if beta is None:  # maxiter == 0 or a non-finite first solve
         raise FitError("IRLS produced no coefficients (non-finite values in the first weighted least-squares step)")
     kept = step.kept if step is not None else np.ones(p, dtype=bool)
-    r, cov, gram = _factor(current.acc, kept, data, family, beta, block_rows)
+    r, cov, gram = _factor(solved, kept, data, family, *solved_at, block_rows)
     out = beta.copy()
     out[~kept] = np.nan
-    return IRLSFit(beta=out, kept=kept, r=r, cov_unscaled=cov, gram=gram, deviance=current.deviance,
+    return IRLSFit(beta=out, kept=kept, r=r, cov_unscaled=cov, gram=gram, weights_at=solved_at,
+                   deviance=current.deviance,
                    n_iter=n_iter, converged=converged,
                    eta_range=current.eta_range,  # every return path has evaluated its beta
                    boundary=boundary, n_halvings=n_halvings, last_step=last_step)

@@ -89,6 +89,48 @@ class GLMResults:
             eta[sl] = block
         return eta
 
+    def _weights_eta_blocks(self):
+        """Yield eta by row blocks at the iterate whose working weights the covariance uses: as R's
+        ``glm.fit``, the one before the last update (the same as the estimate once converged to machine
+        precision)."""
+        beta, eta = self._fit.weights_at
+        if beta is None and eta is None:
+            beta = np.where(self._fit.kept, self._fit.beta, 0.0)
+        for *_, block in data_blocks(self.model.data, beta=beta, eta=eta):
+            yield block
+
+    def _block_working_weights(self, eta, prior):
+        """prior * (d mu / d eta)^2 / V(mu), 0 where R's fit leaves a row out (zero prior weight,
+        d mu / d eta = 0, a non-finite weight)."""
+        link = self.family.link
+        with np.errstate(all="ignore"):
+            w = prior * link.inverse_deriv(eta) ** 2 / self.family.variance(link.inverse(eta))
+        return np.where((prior > 0) & np.isfinite(w) & (w > 0), w, 0.0)
+
+    @cached_property
+    def _weights_eta(self):
+        """The n-vector of :meth:`_weights_eta_blocks` (for influence measures and the Rao test)."""
+        return np.concatenate(list(self._weights_eta_blocks()) or [np.zeros(0)])
+
+    @cached_property
+    def _working_weights(self):
+        """R's ``weights(fit, "working")``: the working weights of the covariance's iterate."""
+        return self._block_working_weights(self._weights_eta, self.model.data.weights)
+
+    @cached_property
+    def working_chi2(self):
+        """R's ``summary.glm`` dispersion numerator: sum of working weight times squared working residual,
+        sum w_i ((y_i - mu_i) / (d mu / d eta)_i)^2, w from the covariance's iterate, mu from the estimate
+        (equal to ``pearson_chi2`` once the fit has converged to machine precision), by row blocks."""
+        d, link = self.model.data, self.family.link
+        total = 0.0
+        with np.errstate(all="ignore"):
+            for (sl, eta), eta_w in zip(self._eta_blocks(), self._weights_eta_blocks()):
+                w = self._block_working_weights(eta_w, d.weights[sl])
+                r = (d.y[sl] - link.inverse(eta)) / link.inverse_deriv(eta)
+                total += float(np.sum((w * r * r)[w > 0]))
+        return total
+
     @cached_property
     def _mu(self):
         """Fitted means (computed when first needed: a binomial or Poisson fit's standard errors do not need them)."""
@@ -119,9 +161,10 @@ class GLMResults:
         elif self.family.fixed_scale:
             self.fixed_scale, self.scale, self.scale_method = True, 1.0, "fixed at 1"
         else:
+            # R's summary.glm: working weights times squared working residuals (Pearson's X2 at convergence)
             self.fixed_scale = False
             self.scale_method = "Pearson chi2 / df_resid"
-            self.scale = self.pearson_chi2 / self.df_resid if self.df_resid > 0 else np.nan
+            self.scale = self.working_chi2 / self.df_resid if self.df_resid > 0 else np.nan
         if not np.isfinite(self.scale):
             import warnings
 
@@ -166,12 +209,12 @@ class GLMResults:
         meat = np.zeros((k, k))
         for sl in row_blocks(d.y.shape[0], k):
             xb = d.X[sl][:, kept]
-            eta, mu = self._eta[sl], self._mu[sl]
-            mu_eta = link.inverse_deriv(eta)
-            score_w = d.weights[sl] * mu_eta * (d.y[sl] - mu) / self.family.variance(mu)
+            # sandwich's estfun: working residual (at the estimate) times working weight (R's fit$weights)
+            ww = self._working_weights[sl]
+            with np.errstate(all="ignore"):
+                score_w = np.where(ww > 0, ww * (d.y[sl] - self._mu[sl]) / link.inverse_deriv(self._eta[sl]), 0.0)
             psi = xb * score_w[:, None]
             if cov_type in ("HC2", "HC3"):
-                ww = d.weights[sl] * mu_eta ** 2 / self.family.variance(mu)
                 h = ww * np.einsum("ij,jk,ik->i", xb, bread, xb)
                 psi = psi / ((1.0 - h) if cov_type == "HC3" else np.sqrt(1.0 - h))[:, None]
             if groups is not None:
