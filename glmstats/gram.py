@@ -30,12 +30,20 @@ __all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "
 DEFAULT_BLOCK_ELEMENTS = 1 << 18
 
 
+def default_block_rows(n, p):
+    """Rows per block for n rows of p columns: ``DEFAULT_BLOCK_ELEMENTS / p``, but at most n / 16, so that the
+    work arrays of a block (about p + 6 doubles a row, per thread) stay a small fraction of X's n p."""
+    return max(256, min(DEFAULT_BLOCK_ELEMENTS // max(p, 1), -(-n // 16)))
+
+
 def row_blocks(n, p, block_rows=None):
-    """Yield slices covering range(n) in blocks of about ``DEFAULT_BLOCK_ELEMENTS / p`` rows."""
+    """Yield slices covering range(n) in equal blocks of at most ``block_rows`` rows (default:
+    :func:`default_block_rows`); equal sizes keep the per-block work arrays as small as the count allows."""
     if block_rows is None:
-        block_rows = max(256, DEFAULT_BLOCK_ELEMENTS // max(p, 1))
-    for start in range(0, n, block_rows):
-        yield slice(start, min(start + block_rows, n))
+        block_rows = default_block_rows(n, p)
+    k = max(1, -(-n // block_rows))
+    for i in range(k):
+        yield slice(n * i // k, n * (i + 1) // k)
 
 
 _scratch = threading.local()

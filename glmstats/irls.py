@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import linalg
-from .gram import CrossProducts, RightHandSide, TriangularFactor, row_blocks
+from .gram import CrossProducts, RightHandSide, TriangularFactor, default_block_rows, row_blocks
 from .working import kernel_for
 
-__all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator"]
+__all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator", "map_partitions"]
 
 
 class FitError(ValueError):
@@ -165,7 +165,7 @@ def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
 #: PARTITION_ROWS rows), evaluated in parallel and summed in a fixed order: the result does not depend on
 #: the number of threads.
 MAX_PARTITIONS = 8
-PARTITION_ROWS = 1 << 15
+PARTITION_ROWS = 1 << 16
 
 _pool = None
 
@@ -204,6 +204,11 @@ def _partitions(n):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
+def map_partitions(func, n):
+    """[func((start, stop)) for each partition of range(n)], in the thread pool: a pass over n rows."""
+    return _map(func, _partitions(n))
+
+
 def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, fixed_gram=None,
               deviance_only=False):
     """One pass over the rows: deviance, validity of eta and mu, and the cross-products at beta (or eta).
@@ -217,6 +222,8 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
     n = data.y.shape[0]
     prior_none, offset_none = data.unit_weights, data.zero_offset
     rhs_only = fixed_gram is not None and not use_qr
+    # the block size follows from all n rows, not from a partition's
+    block_rows = block_rows or getattr(data.X, "block_rows", None) or default_block_rows(n, data.X.shape[1])
 
     def rows_pass(rows):
         kernel = kernel_for(family, data)
@@ -236,7 +243,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
                     acc.add(xb, terms.w, terms.z)
         return dev, valid, acc, (lo, hi), w_is_prior
 
-    parts = _map(rows_pass, _partitions(n))
+    parts = map_partitions(rows_pass, n)
     w_is_prior = all(part[4] for part in parts)
     if rhs_only and not w_is_prior:
         return _evaluate(data, family, beta, eta, use_qr, block_rows)

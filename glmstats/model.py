@@ -12,8 +12,8 @@ import pandas as pd
 
 from . import families as F
 from .exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
-from .gram import row_blocks, vector_blocks
-from .irls import FitError, GLMData, evaluate_mu, irls
+from .gram import default_block_rows, row_blocks, vector_blocks
+from .irls import FitError, GLMData, evaluate_mu, irls, map_partitions
 
 __all__ = ["GLM", "glm"]
 
@@ -145,22 +145,32 @@ def _factor_response(formula, data, family):
 
 
 def _scan_exog(X):
-    """One pass over X by row blocks: the rows holding a NaN or an infinity (row sums propagate them), and
-    whether each column is constant and non-zero (followed only for the columns still constant)."""
+    """One pass over X by row blocks (in IRLS's partitions and threads): the rows holding a NaN or an
+    infinity (row sums propagate them), and whether each column is constant and non-zero (followed only for
+    the columns still constant)."""
     n, p = X.shape
     constant = np.zeros(p, dtype=bool)
     if p == 0 or n == 0:
         return np.zeros(0, dtype=np.intp), constant
     ones, first = np.ones(p), X[0]
-    candidates = np.flatnonzero(first != 0)
-    found = []
-    for sl in row_blocks(n, p):
-        xb = X[sl]
-        found.append(sl.start + np.flatnonzero(~np.isfinite(xb @ ones)))
-        if candidates.size:
-            candidates = candidates[np.all(xb[:, candidates] == first[candidates], axis=0)]
-    constant[candidates] = True
-    return np.concatenate(found), constant
+
+    def scan(rows):
+        lo, hi = rows
+        candidates, found = np.flatnonzero(first != 0), []
+        for sl in row_blocks(hi - lo, p, default_block_rows(n, p)):
+            xb = X[lo + sl.start:lo + sl.stop]
+            found.append(lo + sl.start + np.flatnonzero(~np.isfinite(np.dot(xb, ones))))  # np.dot: threads
+            if candidates.size:
+                candidates = candidates[np.all(xb[:, candidates] == first[candidates], axis=0)]
+        return np.concatenate(found), candidates
+
+    parts = map_partitions(scan, n)
+    constant[:] = True
+    for _, candidates in parts:  # constant in every partition
+        in_part = np.zeros(p, dtype=bool)
+        in_part[candidates] = True
+        constant &= in_part
+    return np.concatenate([found for found, _ in parts]), constant
 
 
 def _any_by_blocks(test, n):
