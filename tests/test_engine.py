@@ -3,7 +3,8 @@
 - glmstats.working: each in-place kernel (Poisson log, binomial logit, Gamma log) against R's
   generic formulas (GenericKernel), on blocks that include the regions where R clamps;
 - glmstats.irls: a pass split into partitions evaluated in threads gives the single-partition
-  numbers, and the same bits whatever the number of threads;
+  numbers, and the same bits whatever the number of threads; the light final pass (deviance only,
+  when convergence is predicted) changes no number, whether the prediction holds or not;
 - absent weights and offsets (broadcast constants) against explicit arrays of ones and zeros.
 
 The generic formulas themselves are checked against R in tests/test_reference_glm.py.
@@ -174,9 +175,11 @@ def test_bad_thread_count_is_named(value, monkeypatch):
         irls_mod.n_threads()
 
 
-def test_exog_scan_finds_bad_rows_and_constant_columns():
+@pytest.mark.parametrize("partition_rows", [1 << 16, 5000])
+def test_exog_scan_finds_bad_rows_and_constant_columns(partition_rows, monkeypatch):
     from glmstats.model import _scan_exog
 
+    monkeypatch.setattr(irls_mod, "PARTITION_ROWS", partition_rows)  # one partition, or 8 (in threads)
     n = 70_000  # several row blocks
     rng = np.random.default_rng(2)
     X = np.column_stack([rng.normal(size=n), np.ones(n), np.zeros(n), np.full(n, 2.5), np.ones(n)])
@@ -192,3 +195,48 @@ def test_exog_scan_finds_bad_rows_and_constant_columns():
     Z = np.column_stack([rng.normal(size=n), np.zeros(n), np.full(n, 2.0)])
     assert gs.GLM(y, Z, family="poisson").has_intercept
     assert not gs.GLM(y, Z[:, :2], family="poisson").has_intercept
+
+
+def test_convergence_prediction_extrapolates_the_deviance_changes():
+    will = irls_mod._will_converge
+    assert not will([], 1e-8) and not will([1e-3], 1e-8)     # two changes are needed
+    assert will([1e-3, 1e-6], 1e-8)                          # quadratic: next ~1e-12 (extrapolated 1e-9)
+    assert not will([1e-5, 1e-6], 1e-8)                      # linear rate 0.1: next ~1e-7
+    assert will([1e-7, 1e-8 * 1.5], 1e-8)                    # linear: next ~2e-9
+    assert not will([0.0, 1e-9], 1e-8)                       # no rate to extrapolate from
+
+
+@pytest.mark.parametrize("case", ["clotting_inverse_gaussian", "birthwt_binomial_probit", "insurance_poisson_offset",
+                                  "cabbages_gamma_log_weights", "tweedie_synthetic"])
+@pytest.mark.parametrize("tol", [1e-8, 1e-12])
+def test_light_final_pass_changes_no_number(case, tol, monkeypatch):
+    """Predicting convergence always (every evaluation first a light pass, most of them wrong guesses) or
+    never (only full passes) gives the same iterations and the same numbers, bit for bit."""
+    import warnings
+
+    def fit(predict):
+        monkeypatch.setattr(irls_mod, "_will_converge", lambda changes, tol: predict)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return H.array_model(case).fit(tol=tol)
+
+    never, always = fit(False), fit(True)
+    assert never.n_iter == always.n_iter
+    for attr in ("params", "bse", "fittedvalues"):
+        np.testing.assert_array_equal(getattr(always, attr), getattr(never, attr))
+    assert always.deviance == never.deviance and always.scale == never.scale
+
+
+def test_a_light_pass_is_made_when_convergence_is_predicted(monkeypatch):
+    X, y = _gamma_log_data(n=3000)
+    light = []
+    evaluate = irls_mod._evaluate
+
+    def counting(*args, **kwargs):
+        light.append(kwargs.get("deviance_only", False))
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(irls_mod, "_evaluate", counting)
+    res = gs.GLM(np.round(y), X, family="poisson").fit()
+    assert light[-1] and sum(light) == 1  # the last evaluation, and only it
+    assert len(light) == res.n_iter + 1   # the starting pass, then one per iteration
