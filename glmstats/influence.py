@@ -1,7 +1,8 @@
 """Influence measures of a fitted GLM: R's ``influence.measures`` family on a glm object.
 
 Everything is computed from the weighted least-squares problem of the last IRLS
-iteration at the estimate, as R's ``lm.influence`` does with ``model$qr``:
+iteration, as R's ``lm.influence`` does with ``model$qr`` (working weights of the iterate
+before the last update: the covariance's, see ``GLMResults._working_weights``):
 
     working weights   w_i = prior_i (d mu / d eta)^2 / V(mu_i)
     leverage          h_i = w_i x_i' (X'WX)^{-1} x_i = || R^{-T} sqrt(w_i) x_i ||^2,  R'R = X'WX

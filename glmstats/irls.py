@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import linalg
-from .gram import CrossProducts, RightHandSide, TriangularFactor, default_block_rows, row_blocks
+from .gram import SMALL_P, CrossProducts, RightHandSide, TriangularFactor, default_block_rows, row_blocks
 from .working import kernel_for
 
 __all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator", "map_partitions"]
@@ -126,11 +126,12 @@ class _Pass:
     w_is_prior: bool  # every block's working weights were the prior weights
 
 
-def new_accumulator(X, use_qr=False):
-    """The accumulator of one pass: a QR factor, a FactorMatrix's own cross-products, or X'WX and X'Wz."""
+def new_accumulator(X, use_qr=False, small=False):
+    """The accumulator of one pass: a QR factor, a FactorMatrix's own cross-products, or X'WX and X'Wz
+    (``small``: by the general product, see :class:`glmstats.gram.CrossProducts`)."""
     if use_qr:
         return TriangularFactor(X.shape[1])
-    return X.cross_products() if hasattr(X, "cross_products") else CrossProducts(X.shape[1])
+    return X.cross_products() if hasattr(X, "cross_products") else CrossProducts(X.shape[1], transposed=small)
 
 
 def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
@@ -161,11 +162,12 @@ def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
 # ------------------------------------------------------------------------------------------------
 # one pass over the rows, split into partitions evaluated in threads
 
-#: A pass splits the rows into a power of two of partitions (at most MAX_PARTITIONS, each of at least
-#: PARTITION_ROWS rows), evaluated in parallel and summed in a fixed order: the result does not depend on
-#: the number of threads.
+#: A pass splits the rows into a power of two of partitions (at most MAX_PARTITIONS, each holding at least
+#: PARTITION_ELEMENTS elements of X, 8 MB), evaluated in parallel and summed in a fixed order: the result
+#: does not depend on the number of threads. Below two partitions' worth a fit runs in one thread: a second
+#: one would gain little and double the work memory.
 MAX_PARTITIONS = 8
-PARTITION_ROWS = 1 << 16
+PARTITION_ELEMENTS = 1 << 20
 
 _pool = None
 
@@ -196,17 +198,18 @@ def _map(func, items):
     return [f.result() for f in [_pool[2].submit(func, item) for item in items]]
 
 
-def _partitions(n):
+def _partitions(n, p):
+    """The partitions ``(start, stop)`` of n rows of p columns (a function of n and p alone)."""
     k = 1
-    while k < MAX_PARTITIONS and n >= 2 * k * PARTITION_ROWS:
+    while k < MAX_PARTITIONS and n * max(p, 1) >= 2 * k * PARTITION_ELEMENTS:
         k *= 2
     bounds = [n * i // k for i in range(k + 1)]
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def map_partitions(func, n):
-    """[func((start, stop)) for each partition of range(n)], in the thread pool: a pass over n rows."""
-    return _map(func, _partitions(n))
+def map_partitions(func, n, p):
+    """[func((start, stop)) for each partition of n rows of p columns], in the thread pool: a pass."""
+    return _map(func, _partitions(n, p))
 
 
 def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, fixed_gram=None,
@@ -219,18 +222,21 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
     weights differ, the pass is made again in full). ``deviance_only``: no cross-products
     (the pass's ``acc`` is None).
     """
-    n = data.y.shape[0]
+    n, p = data.X.shape
     prior_none, offset_none = data.unit_weights, data.zero_offset
     rhs_only = fixed_gram is not None and not use_qr
+    partitions = _partitions(n, p)
+    # a pass in one thread over a narrow dense design: small blocks, general product (glmstats.gram.SMALL_P)
+    small = len(partitions) == 1 and p <= SMALL_P and isinstance(data.X, np.ndarray)
     # the block size follows from all n rows, not from a partition's
-    block_rows = block_rows or getattr(data.X, "block_rows", None) or default_block_rows(n, data.X.shape[1])
+    block_rows = block_rows or getattr(data.X, "block_rows", None) or default_block_rows(n, p, small)
 
     def rows_pass(rows):
         kernel = kernel_for(family, data)
         if deviance_only:
             acc = None
         else:
-            acc = RightHandSide(fixed_gram) if rhs_only else new_accumulator(data.X, use_qr)
+            acc = RightHandSide(fixed_gram) if rhs_only else new_accumulator(data.X, use_qr, small)
         dev, valid, lo, hi, w_is_prior = 0.0, True, np.inf, -np.inf, True
         with np.errstate(all="ignore"):  # numpy's error state is per thread
             for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows, rows):
@@ -243,7 +249,7 @@ def _evaluate(data, family, beta=None, eta=None, use_qr=False, block_rows=None, 
                     acc.add(xb, terms.w, terms.z)
         return dev, valid, acc, (lo, hi), w_is_prior
 
-    parts = map_partitions(rows_pass, n)
+    parts = _map(rows_pass, partitions)
     w_is_prior = all(part[4] for part in parts)
     if rhs_only and not w_is_prior:
         return _evaluate(data, family, beta, eta, use_qr, block_rows)

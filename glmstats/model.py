@@ -164,7 +164,7 @@ def _scan_exog(X):
                 candidates = candidates[np.all(xb[:, candidates] == first[candidates], axis=0)]
         return np.concatenate(found), candidates
 
-    parts = map_partitions(scan, n)
+    parts = map_partitions(scan, n, p)
     constant[:] = True
     for _, candidates in parts:  # constant in every partition
         in_part = np.zeros(p, dtype=bool)

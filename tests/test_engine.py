@@ -83,8 +83,8 @@ def test_zero_weights_and_other_links_take_the_generic_kernel():
     assert type(W.kernel_for(F.Gamma(), positive)) is W.GenericKernel  # inverse link
 
 
-def _fit_case(case, monkeypatch, partition_rows, threads):
-    monkeypatch.setattr(irls_mod, "PARTITION_ROWS", partition_rows)
+def _fit_case(case, monkeypatch, partition_elements, threads):
+    monkeypatch.setattr(irls_mod, "PARTITION_ELEMENTS", partition_elements)
     monkeypatch.setenv("GLMSTATS_NUM_THREADS", str(threads))
     import warnings
 
@@ -109,8 +109,8 @@ def test_partitioned_passes_match_one_pass(case, monkeypatch):
 
 
 def test_partitions_cover_the_rows_in_powers_of_two():
-    for n in (1, 1000, 2 * irls_mod.PARTITION_ROWS, 10**6, 10**7):
-        parts = irls_mod._partitions(n)
+    for n in (1, 1000, 2 * irls_mod.PARTITION_ELEMENTS // 11, 10**6, 10**7):
+        parts = irls_mod._partitions(n, 11)
         assert parts[0][0] == 0 and parts[-1][1] == n
         assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
         assert len(parts) & (len(parts) - 1) == 0 and len(parts) <= irls_mod.MAX_PARTITIONS
@@ -175,11 +175,11 @@ def test_bad_thread_count_is_named(value, monkeypatch):
         irls_mod.n_threads()
 
 
-@pytest.mark.parametrize("partition_rows", [1 << 16, 5000])
-def test_exog_scan_finds_bad_rows_and_constant_columns(partition_rows, monkeypatch):
+@pytest.mark.parametrize("partition_elements", [1 << 20, 5000])
+def test_exog_scan_finds_bad_rows_and_constant_columns(partition_elements, monkeypatch):
     from glmstats.model import _scan_exog
 
-    monkeypatch.setattr(irls_mod, "PARTITION_ROWS", partition_rows)  # one partition, or 8 (in threads)
+    monkeypatch.setattr(irls_mod, "PARTITION_ELEMENTS", partition_elements)  # one partition, or 8 (in threads)
     n = 70_000  # several row blocks
     rng = np.random.default_rng(2)
     X = np.column_stack([rng.normal(size=n), np.ones(n), np.zeros(n), np.full(n, 2.5), np.ones(n)])
@@ -240,3 +240,20 @@ def test_a_light_pass_is_made_when_convergence_is_predicted(monkeypatch):
     res = gs.GLM(np.round(y), X, family="poisson").fit()
     assert light[-1] and sum(light) == 1  # the last evaluation, and only it
     assert len(light) == res.n_iter + 1   # the starting pass, then one per iteration
+
+
+@pytest.mark.parametrize("p", [1, 3, 12])
+def test_general_product_route_gives_the_symmetric_products_numbers(p):
+    """CrossProducts(transposed=True), (X_b' W) X_b for narrow designs, equals the symmetric route B'B."""
+    from glmstats.gram import CrossProducts
+
+    rng = np.random.default_rng(p)
+    X, w, z = rng.normal(size=(5000, p)), rng.uniform(0.1, 3.0, 5000), rng.normal(size=5000)
+    sym, gen = CrossProducts(p), CrossProducts(p, transposed=True)
+    for sl in (slice(0, 1700), slice(1700, 5000)):
+        sym.add(X[sl], w[sl], z[sl])
+        gen.add(X[sl], w[sl], z[sl])
+    np.testing.assert_allclose(gen.xtwx, sym.xtwx, rtol=1e-12)
+    np.testing.assert_allclose(gen.xtwz, sym.xtwz, rtol=1e-12)
+    np.testing.assert_allclose(gen.xtwx, (X * w[:, None]).T @ X, rtol=1e-12)
+    np.testing.assert_array_equal(gen.xtwx, gen.xtwx.T)
