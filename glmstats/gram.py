@@ -32,7 +32,7 @@ __all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
 #: temporaries of one block (a few MB).
-DEFAULT_BLOCK_ELEMENTS = 1 << 18
+DEFAULT_BLOCK_ELEMENTS = 1 << 17
 
 #: Up to this many columns, a pass made in one thread accumulates X'WX as (X_b' W) X_b, a general product
 #: whose left factor is written transposed (rows of length n_b: numpy's elementwise loop runs along them),

@@ -163,11 +163,11 @@ def data_blocks(data, beta=None, eta=None, block_rows=None, rows=None):
 # one pass over the rows, split into partitions evaluated in threads
 
 #: A pass splits the rows into a power of two of partitions (at most MAX_PARTITIONS, each holding at least
-#: PARTITION_ELEMENTS elements of X, 8 MB), evaluated in parallel and summed in a fixed order: the result
+#: PARTITION_ELEMENTS elements of X, 16 MB), evaluated in parallel and summed in a fixed order: the result
 #: does not depend on the number of threads. Below two partitions' worth a fit runs in one thread: a second
 #: one would gain little and double the work memory.
 MAX_PARTITIONS = 8
-PARTITION_ELEMENTS = 1 << 20
+PARTITION_ELEMENTS = 1 << 21
 
 _pool = None
 
