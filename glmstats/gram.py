@@ -32,7 +32,7 @@ __all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "
 
 #: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
 #: temporaries of one block (a few MB).
-DEFAULT_BLOCK_ELEMENTS = 1 << 17
+DEFAULT_BLOCK_ELEMENTS = 1 << 18
 
 #: Up to this many columns, a pass made in one thread accumulates X'WX as (X_b' W) X_b, a general product
 #: whose left factor is written transposed (rows of length n_b: numpy's elementwise loop runs along them),
@@ -46,10 +46,10 @@ SMALL_P_BLOCK_ELEMENTS = 1 << 15
 
 def default_block_rows(n, p, small=False):
     """Rows per block for n rows of p columns: ``DEFAULT_BLOCK_ELEMENTS / p`` (``SMALL_P_BLOCK_ELEMENTS / p``
-    with ``small``: see :class:`CrossProducts`), but at most n / 16, so that the work arrays of a block (about
+    with ``small``: see :class:`CrossProducts`), but at most n / 32, so that the work arrays of a block (about
     p + 6 doubles a row, per thread) stay a small fraction of X's n p."""
     elements = SMALL_P_BLOCK_ELEMENTS if small else DEFAULT_BLOCK_ELEMENTS
-    return max(256, min(elements // max(p, 1), -(-n // 16)))
+    return max(256, min(elements // max(p, 1), -(-n // 32)))
 
 
 def row_blocks(n, p, block_rows=None):
