@@ -149,9 +149,8 @@ def _scan_exog(X):
     infinity (row sums propagate them), and whether each column is constant and non-zero (followed only for
     the columns still constant)."""
     n, p = X.shape
-    constant = np.zeros(p, dtype=bool)
     if p == 0 or n == 0:
-        return np.zeros(0, dtype=np.intp), constant
+        return np.zeros(0, dtype=np.intp), np.zeros(p, dtype=bool)
     ones, first = np.ones(p), X[0]
 
     def scan(rows):
@@ -165,7 +164,7 @@ def _scan_exog(X):
         return np.concatenate(found), candidates
 
     parts = map_partitions(scan, n, p)
-    constant[:] = True
+    constant = np.ones(p, dtype=bool)
     for _, candidates in parts:  # constant in every partition
         in_part = np.zeros(p, dtype=bool)
         in_part[candidates] = True

@@ -118,16 +118,17 @@ class GLMResults:
         return self._block_working_weights(self._weights_eta, self.model.data.weights)
 
     @cached_property
-    def working_chi2(self):
+    def _working_chi2(self):
         """R's ``summary.glm`` dispersion numerator: sum of working weight times squared working residual,
         sum w_i ((y_i - mu_i) / (d mu / d eta)_i)^2, w from the covariance's iterate, mu from the estimate
         (equal to ``pearson_chi2`` once the fit has converged to machine precision), by row blocks."""
         d, link = self.model.data, self.family.link
-        total = 0.0
+        estimate = data_blocks(d, beta=np.where(self._fit.kept, self._fit.beta, 0.0))  # the same blocks as
+        total = 0.0                                                                      # _weights_eta_blocks
         with np.errstate(all="ignore"):
-            for (sl, eta), eta_w in zip(self._eta_blocks(), self._weights_eta_blocks()):
-                w = self._block_working_weights(eta_w, d.weights[sl])
-                r = (d.y[sl] - link.inverse(eta)) / link.inverse_deriv(eta)
+            for (_, yb, wb, _, eta), eta_w in zip(estimate, self._weights_eta_blocks()):
+                w = self._block_working_weights(eta_w, wb)
+                r = (yb - link.inverse(eta)) / link.inverse_deriv(eta)
                 total += float(np.sum((w * r * r)[w > 0]))
         return total
 
@@ -164,7 +165,7 @@ class GLMResults:
             # R's summary.glm: working weights times squared working residuals (Pearson's X2 at convergence)
             self.fixed_scale = False
             self.scale_method = "Pearson chi2 / df_resid"
-            self.scale = self.working_chi2 / self.df_resid if self.df_resid > 0 else np.nan
+            self.scale = self._working_chi2 / self.df_resid if self.df_resid > 0 else np.nan
         if not np.isfinite(self.scale):
             import warnings
 
