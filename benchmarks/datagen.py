@@ -85,6 +85,17 @@ def _factor_codes(rng, n, n_levels, skew):
     return rng.integers(0, n_levels, size=n).astype(np.int16)
 
 
+def _add_factors(rng, n, levels, eta, out, skew, effect_sd):
+    """Draw one factor per entry of ``levels`` (codes into ``out["f1"]``, ...), each level with a normal
+    effect (the first level 0) added to ``eta``; returns eta."""
+    for i, lv in enumerate(levels, start=1):
+        codes = _factor_codes(rng, n, lv, skew=skew)
+        effect = np.r_[0.0, rng.normal(0, effect_sd, lv - 1)]
+        eta = eta + effect[codes]
+        out[f"f{i}"] = codes
+    return eta
+
+
 def factor_levels(name):
     """Numbers of levels of the factors f1, f2, ... of a categorical or insurance case."""
     parts = name.split("-")
@@ -100,11 +111,7 @@ def make_categorical(n, levels=CATEGORICAL_LEVELS):
     num = rng.standard_normal((n, k))
     eta = 0.2 + num @ rng.uniform(-0.2, 0.2, k)
     out = {"num": num}
-    for i, lv in enumerate(levels, start=1):
-        codes = _factor_codes(rng, n, lv, skew=False)
-        effect = np.r_[0.0, rng.normal(0, 0.25, lv - 1)]
-        eta += effect[codes]
-        out[f"f{i}"] = codes
+    eta = _add_factors(rng, n, levels, eta, out, skew=False, effect_sd=0.25)
     out["y"] = rng.poisson(np.exp(eta)).astype(float)
     return out
 
@@ -118,11 +125,7 @@ def make_insurance(n):
                            rng.normal(6, 2, n) / 5])             # log density (scaled)
     eta = np.log(0.1) + (num - num.mean(axis=0)) @ rng.uniform(-0.3, 0.3, k)
     out = {"num": num}
-    for i, levels in enumerate(INSURANCE_LEVELS, start=1):
-        codes = _factor_codes(rng, n, levels, skew=True)
-        effect = np.r_[0.0, rng.normal(0, 0.3, levels - 1)]
-        eta += effect[codes]
-        out[f"f{i}"] = codes
+    eta = _add_factors(rng, n, INSURANCE_LEVELS, eta, out, skew=True, effect_sd=0.3)
     exposure = rng.uniform(0.05, 1.0, n)
     out["exposure"] = exposure
     out["y"] = rng.poisson(exposure * np.exp(eta)).astype(float)
