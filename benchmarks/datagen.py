@@ -13,6 +13,10 @@ Cases
     5 numeric columns and three factors of 10, 100 and K levels (uniform; K = 2000 unless
     given), Poisson log; fitted from ``y ~ x1 + ... + x5 + C(f1) + C(f2) + C(f3)`` (2113
     columns with treatment coding for K = 2000).
+``penalized-{enet|ridge}-{family}-n{n}-p{p}``
+    The arrays of ``dense-{family}-n{n}-p{p}`` (same seeds), fitted with an elastic-net
+    (``enet``: alpha = PENALTIES["enet"], l1_ratio 0.5) or ridge (``ridge``: l1_ratio 0) penalty,
+    the intercept unpenalized: glmstats' ``fit_regularized``, glum and (ridge only) scikit-learn.
 ``insurance-n{n}``
     4 numeric columns, 5 factors of 6, 11, 2, 22 and 10 levels with skewed frequencies, an
     exposure in (0.05, 1]; claim counts Poisson log with the exposure as offset (about 0.1
@@ -28,6 +32,8 @@ GAMMA_SHAPE = 2.0
 CATEGORICAL_LEVELS = (10, 100, 2000)
 INSURANCE_LEVELS = (6, 11, 2, 22, 10)
 N_NUMERIC = {"categorical": 5, "insurance": 4}
+#: (alpha, l1_ratio) of the penalized cases: about half of the 50 coefficients are 0 under enet at n = 1e6
+PENALTIES = {"enet": (0.01, 0.5), "ridge": (0.01, 0.0)}
 #: Bump when a generator changes, so stale caches are not reused.
 VERSION = 2
 
@@ -140,6 +146,11 @@ def case_spec(name):
     if kind == "dense":
         p = int(next(s[1:] for s in parts[2:] if s.startswith("p")))
         return kind, parts[1], n, p
+    if kind == "penalized":
+        if parts[1] not in PENALTIES:
+            raise ValueError(f"unknown penalty {parts[1]!r} in {name!r}; known: {', '.join(PENALTIES)}")
+        p = int(next(s[1:] for s in parts[3:] if s.startswith("p")))
+        return kind, parts[2], n, p
     if kind in ("categorical", "insurance"):
         return kind, "poisson", n, N_NUMERIC[kind] + sum(lv - 1 for lv in factor_levels(name))
     raise ValueError(f"unknown case {name!r}")
@@ -160,7 +171,7 @@ def ensure(cache, name):
     if os.path.exists(os.path.join(d, "DONE")):
         return d
     kind, family, n, p = case_spec(name)
-    if kind == "dense":
+    if kind in ("dense", "penalized"):
         arrays = make_dense(family, n, p)
     elif kind == "categorical":
         arrays = make_categorical(n, factor_levels(name))
@@ -181,13 +192,18 @@ def load(cache, name):
 def design_columns(name):
     """Canonical coefficient names, in the order every worker reports its coefficients."""
     kind, _, _, p = case_spec(name)
-    if kind == "dense":
+    if kind in ("dense", "penalized"):
         return ["Intercept"] + [f"x{j}" for j in range(1, p + 1)]
     levels = factor_levels(name)
     cols = ["Intercept"] + [f"x{j}" for j in range(1, N_NUMERIC[kind] + 1)]
     for i, lv in enumerate(levels, start=1):
         cols += [f"C(f{i})[T.{lab}]" for lab in level_names(lv)[1:]]
     return cols
+
+
+def penalty(name):
+    """(alpha, l1_ratio) of a penalized case."""
+    return PENALTIES[name.split("-")[1]]
 
 
 def formula(name):

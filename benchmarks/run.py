@@ -51,7 +51,8 @@ def default_cases(quick):
              f"categorical-n{lab(10**6)}" + ("-k200" if quick else ""), f"insurance-n{lab(10**6)}"]
     grid = [f"dense-{fam}-n{lab(n)}-p{p}" for n in ((10**6,) if quick else (10**5, 10**6))
             for p in (10, 50) for fam in datagen.FAMILIES]
-    return table + [c for c in grid if c not in table]
+    penalized = [f"penalized-{pen}-poisson-n{lab(10**6)}-p50" for pen in datagen.PENALTIES]
+    return table + [c for c in grid if c not in table] + penalized
 
 
 def select_cases(patterns, quick):
@@ -84,6 +85,8 @@ def machine_info():
         pass
     info["loadavg_start"] = os.getloadavg()
     info["glmstats_source"] = glmstats_source()
+    if os.environ.get("GLMSTATS_BASE"):
+        info["glmstats_base_source"] = glmstats_source(os.environ["GLMSTATS_BASE"])
     info["env"] = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
                                               "OMP_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ}
     from importlib import metadata
@@ -104,11 +107,13 @@ def machine_info():
     return info
 
 
-def glmstats_source():
-    """The commit of the glmstats checkout being measured, and whether glmstats/ has uncommitted changes."""
-    import glmstats
+def glmstats_source(root=None):
+    """The commit of the glmstats checkout being measured (the installed one, or ``root``), and whether
+    glmstats/ has uncommitted changes."""
+    if root is None:
+        import glmstats
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(glmstats.__file__)))
+        root = os.path.dirname(os.path.dirname(os.path.abspath(glmstats.__file__)))
     try:
         head = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               check=True).stdout.strip()
@@ -123,6 +128,8 @@ def print_machine(info, out=sys.stdout):
     print(f"date: {info['date_utc']}   machine: {info.get('cpu')}, nproc={info['nproc']}, "
           f"{info.get('mem_gb')} GB RAM, Python {info['python']}", file=out)
     print(f"glmstats source: {info.get('glmstats_source', '?')}", file=out)
+    if info.get("glmstats_base_source"):
+        print(f"glmstats-base source: {info['glmstats_base_source']}", file=out)
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v), file=out)
     missing = [k for k in ("statsmodels", "glum", "scikit-learn") if not info["versions"].get(k)]
     if missing:
@@ -173,7 +180,9 @@ def spawn(cache, case, lib, timeout, mem_limit_gb, warmup=False):
 
 def installed(lib):
     from importlib.util import find_spec
-    return find_spec({"sklearn": "sklearn"}.get(lib, lib)) is not None
+    if lib == workers.BASE:
+        return True  # a checkout, not an installed package: workers.cannot says whether one was given
+    return find_spec(lib) is not None
 
 
 def run_case(case, libs, args, log):
@@ -308,7 +317,17 @@ def targets(summaries):
             continue
         checks = []
         others = [r[k]["seconds"] for k in ("glum", "sklearn") if "seconds" in r.get(k, {})]
-        if s["kind"] == "categorical":
+        base = r.get(workers.BASE, {})
+        if "seconds" in base:
+            checks.append(("no slower than the baseline", gs["seconds"] <= base["seconds"] * 1.1,
+                           f"{gs['seconds'] / base['seconds']:.2f}x"))
+        if s["kind"] == "penalized":
+            if others:
+                ratio = gs["seconds"] / min(others)
+                checks.append(("time <= 0.8x best of glum/sklearn", ratio <= 0.8, f"{ratio:.2f}x"))
+            frac = gs["peak_mb"] / s["x_mb"]
+            checks.append(("peak <= 0.25x X", frac <= 0.25, f"{frac:.2f}x"))
+        elif s["kind"] == "categorical":
             if "seconds" in r.get("glum", {}):
                 ratio = gs["seconds"] / r["glum"]["seconds"]
                 checks.append(("time <= 0.5x glum", ratio <= 0.5, f"{ratio:.2f}x"))
@@ -340,6 +359,9 @@ def main(argv=None):
     ap.add_argument("--cases", nargs="+", metavar="PATTERN", help="case names or globs, e.g. 'dense-*-p50'")
     ap.add_argument("--repeats", type=int, help="runs per library and case (default 3; 1 with --quick)")
     ap.add_argument("--libs", nargs="+", default=list(workers.LIBS), choices=workers.LIBS)
+    ap.add_argument("--baseline", metavar="PATH",
+                    help="a checkout of glmstats (the folder holding glmstats/) to measure as the library "
+                         f"{workers.BASE!r}, side by side with the installed one: a change before and after")
     ap.add_argument("--cache-dir", default=os.path.join(HERE, ".cache"), help="where the generated data are kept")
     ap.add_argument("--timeout", type=float, help="seconds per fit process (default 900; 120 with --quick)")
     ap.add_argument("--mem-limit-gb", type=float, default=12.0, help="address-space cap of each fit process")
@@ -352,6 +374,10 @@ def main(argv=None):
     ap.add_argument("--report", metavar="JSON", help="print the tables of a run saved with --json, and exit")
     ap.add_argument("--worker", nargs=3, metavar=("CASE", "LIB", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.baseline:
+        if not os.path.isfile(os.path.join(args.baseline, "glmstats", "__init__.py")):
+            sys.exit(f"--baseline {args.baseline}: no glmstats/__init__.py there")
+        os.environ["GLMSTATS_BASE"] = os.path.abspath(args.baseline)
     if args.worker:
         workers.run_worker(args.cache_dir, *args.worker, warmup=args.warmup)
         return 0

@@ -8,7 +8,9 @@ cases: design + fit).  Peak additional memory = VmHWM after the fit - VmRSS befo
 
 import gc
 import json
+import os
 import re
+import sys
 import time
 
 import numpy as np
@@ -16,7 +18,10 @@ import numpy as np
 import datagen
 
 FLOOR = "floor"
-LIBS = ("glmstats", "statsmodels", "glum", "sklearn")
+#: "glmstats-base": glmstats from another checkout (``run.py --baseline PATH``, passed on in the
+#: environment variable GLMSTATS_BASE), measured side by side with this one: before/after a change.
+BASE = "glmstats-base"
+LIBS = ("glmstats", BASE, "statsmodels", "glum", "sklearn")
 
 
 def _status(key):
@@ -74,6 +79,14 @@ def glmstats_job(name, data):
 
     kind, family, _, _ = datagen.case_spec(name)
     fam = {"gamma": gs.families.Gamma(link="log")}.get(family, family)
+    if kind == "penalized":
+        Xc = _dense_with_intercept(data)
+        y = data["y"]
+        alpha, l1_ratio = datagen.penalty(name)
+
+        def fit():
+            return gs.GLM(y, Xc, family=fam).fit_regularized(alpha, l1_ratio=l1_ratio)
+        return fit, lambda res: (list(np.asarray(res.params, float)), int(res.n_iter))
     if kind == "dense":
         Xc = _dense_with_intercept(data)
         y = data["y"]
@@ -85,7 +98,10 @@ def glmstats_job(name, data):
         return fit, lambda res: (list(np.asarray(res.params, float)), int(res.n_iter))
     # the formula machinery (formulaic) is imported before the timer, as statsmodels' patsy and the other
     # libraries' categorical encoders are: imports are not part of the timed work
-    import glmstats.design  # noqa: F401
+    try:
+        import glmstats.formula  # noqa: F401
+    except ImportError:  # a checkout from before the formula subpackage (run.py --baseline)
+        import glmstats.design  # noqa: F401
 
     df = _frame(name, data)
     formula = datagen.formula(name)
@@ -136,9 +152,10 @@ def glum_job(name, data):
 
     kind, family, _, _ = datagen.case_spec(name)
     link = {"poisson": "log", "binomial": "logit", "gamma": "log"}[family]
-    model = GeneralizedLinearRegressor(family=family, link=link, alpha=0, fit_intercept=True,
+    alpha, l1_ratio = datagen.penalty(name) if kind == "penalized" else (0, 0)
+    model = GeneralizedLinearRegressor(family=family, link=link, alpha=alpha, l1_ratio=l1_ratio, fit_intercept=True,
                                        gradient_tol=GLUM_TOL, max_iter=100, drop_first=True)
-    if kind == "dense":
+    if kind in ("dense", "penalized"):
         X, y, offset = data["X"], data["y"], None
     else:
         df = _frame(name, data)
@@ -151,7 +168,7 @@ def glum_job(name, data):
 
     def extract(m):
         params = [float(m.intercept_)] + list(np.asarray(m.coef_, float))
-        if kind != "dense":  # check glum's column order against the canonical one
+        if kind not in ("dense", "penalized"):  # check glum's column order against the canonical one
             names = ["Intercept"] + [_glum_name(s) for s in m.feature_names_]
             params = _by_name(names, params, name)
         return params, int(m.n_iter_)
@@ -167,18 +184,20 @@ def _glum_name(s):
 def sklearn_job(name, data):
     from sklearn.linear_model import GammaRegressor, LogisticRegression, PoissonRegressor
 
-    kind, family, _, _ = datagen.case_spec(name)
-    if family == "binomial":
-        model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=SKLEARN_TOL, max_iter=100)
+    kind, family, n, _ = datagen.case_spec(name)
+    alpha = datagen.penalty(name)[0] if kind == "penalized" else 0
+    if family == "binomial":  # sklearn's C multiplies the summed log-loss: C = 1 / (alpha n) is our alpha
+        model = LogisticRegression(C=np.inf if alpha == 0 else 1.0 / (alpha * n), solver="newton-cholesky",
+                                   tol=SKLEARN_TOL, max_iter=100)
     else:
         cls = {"poisson": PoissonRegressor, "gamma": GammaRegressor}[family]
-        model = cls(alpha=0, solver="newton-cholesky", tol=SKLEARN_TOL, max_iter=100)
+        model = cls(alpha=alpha, solver="newton-cholesky", tol=SKLEARN_TOL, max_iter=100)
 
     def extract(m):
         params = [float(np.ravel(m.intercept_)[0])] + list(np.ravel(m.coef_).astype(float))
         return params, int(np.ravel(m.n_iter_)[0])
 
-    if kind == "dense":
+    if kind in ("dense", "penalized"):
         X, y = data["X"], data["y"]
         return (lambda: model.fit(X, y)), extract
     # No formula interface: the design (sparse one-hot, first level dropped) is part of the timed work.
@@ -199,12 +218,19 @@ def sklearn_job(name, data):
     return fit, extract
 
 
-JOBS = {"glmstats": glmstats_job, "statsmodels": statsmodels_job, "glum": glum_job, "sklearn": sklearn_job}
+JOBS = {"glmstats": glmstats_job, BASE: glmstats_job, "statsmodels": statsmodels_job, "glum": glum_job,
+        "sklearn": sklearn_job}
 
 
 def cannot(name, lib, mem_limit_gb):
     """A reason the library cannot fit the case on this machine, or None."""
     kind, _, n, p = datagen.case_spec(name)
+    if lib == BASE and not os.environ.get("GLMSTATS_BASE"):
+        return "not run: no --baseline checkout given"
+    if kind == "penalized" and lib == "statsmodels":
+        return "not compared: statsmodels' elastic net is a pure-Python coordinate descent"
+    if kind == "penalized" and lib == "sklearn" and datagen.penalty(name)[1] > 0:
+        return "cannot: scikit-learn's GLM regressors have no L1 penalty"
     if lib == "statsmodels" and kind == "categorical":
         gb = n * (p + 1) * 8 / 1e9
         return f"cannot: dense design would need {gb:.1f} GB"
@@ -224,7 +250,7 @@ def floor_pass(name, data, repeats=5):
     """
     kind = datagen.case_spec(name)[0]
     rng = np.random.default_rng(0)
-    if kind == "dense":
+    if kind in ("dense", "penalized"):
         num, factors = _dense_with_intercept(data), []
     else:
         num = np.column_stack([np.ones(data["num"].shape[0]), data["num"]])
@@ -270,6 +296,8 @@ def _warm_up(name, lib, data, rows=20000):
 
 
 def run_worker(cache, name, lib, out, warmup=False):
+    if lib == BASE:  # the other checkout's glmstats, imported instead of the installed one
+        sys.path.insert(0, os.environ["GLMSTATS_BASE"])
     data = datagen.load(cache, name)
     result = {"case": name, "lib": lib}
     if warmup and lib != FLOOR:
@@ -292,6 +320,8 @@ def run_worker(cache, name, lib, out, warmup=False):
         params, n_iter = extract(res)
         result.update(seconds=seconds, peak_bytes=hwm - (rss0 if peak_ok else hwm0), peak_exact=peak_ok,
                       params=params, n_iter=n_iter)
+        if lib in ("glmstats", BASE):
+            result["module"] = sys.modules["glmstats"].__file__
         del res
     except MemoryError as e:
         result["error"] = f"MemoryError {e}".strip()
