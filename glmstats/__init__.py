@@ -5,39 +5,41 @@
 >>> print(res.summary())
 """
 
-from . import datasets, families, links
-from .anova import anova
+from . import datasets
+from . import families, links
+
+from .inference.anova import anova
 from .exceptions import (CollinearityWarning, ConvergenceWarning, DomainWarning, GLMStatsWarning, PerfectSeparationWarning, ProfileWarning,
                          RankDeficientWarning)
-from .irls import FitError
-from .model import GLM, glm
-from .results import GLMResults
+from .engine.irls import FitError
+from .models.glm import GLM, glm
+from .models.results import GLMResults
 
 
 def glm_nb(formula, data, **kwargs):
     """Negative binomial regression with theta estimated by ML (R: ``MASS::glm.nb``); see :mod:`glmstats.negbin`."""
-    from .negbin import glm_nb as _glm_nb
+    from .models.negbin import glm_nb as _glm_nb
 
     return _glm_nb(formula, data, **kwargs)
 
 
 def multinom(formula, data, **kwargs):
     """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.multinomial`."""
-    from .multinomial import multinom as _multinom
+    from .models.multinomial import multinom as _multinom
 
     return _multinom(formula, data, **kwargs)
 
 
 def regularization_path(model, alphas=None, **kwargs):
     """Elastic-net coefficients along a decreasing alpha grid, warm-started; see :mod:`glmstats.penalized`."""
-    from .penalized import regularization_path as _path
+    from .models.penalized import regularization_path as _path
 
     return _path(model, alphas=alphas, **kwargs)
 
 
 def tweedie_profile(formula, data, p_grid=None, **kwargs):
     """Profile likelihood over the Tweedie power p (R: ``tweedie::tweedie.profile``); see :mod:`glmstats.tweedie`."""
-    from .tweedie import tweedie_profile as _profile
+    from .families.tweedie_density import tweedie_profile as _profile
 
     return _profile(formula, data, p_grid=p_grid, **kwargs)
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import glmstats as gs
-from glmstats.anova import anova
+from glmstats.inference.anova import anova
 
 
 import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
@@ -192,7 +192,7 @@ def test_anova_models_rao_converged_small(case):
 
 def gs_anova(*args, **kwargs):
     """The public entry point ``gs.anova`` once glmstats/__init__.py exports it (until then ``gs.anova``
-    is the submodule glmstats.anova), else the module function."""
+    is the submodule glmstats.inference.anova), else the module function."""
     fn = getattr(gs, "anova", None)
     return (fn if callable(fn) else anova)(*args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Tests of glmstats.design: formula + DataFrame -> Design (the formulaic boundary).
+"""Tests of glmstats.formula.design: formula + DataFrame -> Design (the formulaic boundary).
 
 The model-matrix checks against R use the reference cases (tests/reference/README.md):
 X.csv is R 4.2.2's ``model.matrix`` of each case, ``y.csv`` holds R's ``m$y``,
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from glmstats.design import Design, build_design
+from glmstats.formula.design import Design, build_design
 
 _HERE = Path(__file__).resolve().parent
 CASES = next((p for p in (_HERE / "reference" / "cases", Path("/work/shared/reference/cases"))

@@ -1,8 +1,8 @@
 """The IRLS engine's fast routes give the generic route's numbers.
 
-- glmstats.working: each in-place kernel (Poisson log, binomial logit, Gamma log) against R's
+- glmstats.engine.kernels: each in-place kernel (Poisson log, binomial logit, Gamma log) against R's
   generic formulas (GenericKernel), on blocks that include the regions where R clamps;
-- glmstats.irls: a pass split into partitions evaluated in threads gives the single-partition
+- glmstats.engine.irls: a pass split into partitions evaluated in threads gives the single-partition
   numbers, and the same bits whatever the number of threads; the light final pass (deviance only,
   when convergence is predicted) changes no number, whether the prediction holds or not;
 - absent weights and offsets (broadcast constants) against explicit arrays of ones and zeros.
@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 import glmstats as gs
-import glmstats.irls as irls_mod
+import glmstats.engine.irls as irls_mod
 from glmstats import families as F
-from glmstats import working as W
-from glmstats.irls import GLMData
+from glmstats.engine import kernels as W
+from glmstats.engine.irls import GLMData
 import _glmref as H
 
 FAST_PAIRS = [
@@ -177,7 +177,7 @@ def test_bad_thread_count_is_named(value, monkeypatch):
 
 @pytest.mark.parametrize("partition_elements", [1 << 20, 5000])
 def test_exog_scan_finds_bad_rows_and_constant_columns(partition_elements, monkeypatch):
-    from glmstats.model import _scan_exog
+    from glmstats.models.glm import _scan_exog
 
     monkeypatch.setattr(irls_mod, "PARTITION_ELEMENTS", partition_elements)  # one partition, or 8 (in threads)
     n = 70_000  # several row blocks
@@ -245,7 +245,7 @@ def test_a_light_pass_is_made_when_convergence_is_predicted(monkeypatch):
 @pytest.mark.parametrize("p", [1, 3, 12])
 def test_general_product_route_gives_the_symmetric_products_numbers(p):
     """CrossProducts(transposed=True), (X_b' W) X_b for narrow designs, equals the symmetric route B'B."""
-    from glmstats.gram import CrossProducts
+    from glmstats.engine.gram import CrossProducts
 
     rng = np.random.default_rng(p)
     X, w, z = rng.normal(size=(5000, p)), rng.uniform(0.1, 3.0, 5000), rng.normal(size=5000)

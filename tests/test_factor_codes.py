@@ -1,4 +1,4 @@
-"""The factor-codes engine (glmstats.factor_matrix) gives the dense engine's numbers.
+"""The factor-codes engine (glmstats.engine.factor_matrix) gives the dense engine's numbers.
 
 Every formula case of the R reference suite is fitted twice: with factors kept as integer
 codes (forced by lowering design.FACTOR_CODES_MIN_ELEMENTS to 0) and with the dense model
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import glmstats as gs
-import glmstats.design as design
-from glmstats.factor_matrix import FactorMatrix
+import glmstats.formula.design as design
+from glmstats.engine.factor_matrix import FactorMatrix
 import _glmref as H
 
 
@@ -107,6 +107,6 @@ def test_cross_product_blocks_equal_the_dense_products():
     np.testing.assert_allclose(parts.a, G[np.ix_(parts.others, parts.others)], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(parts.b, G[np.ix_(parts.others, d)], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(parts.dg, np.diag(G)[d], rtol=1e-12)
-    from glmstats import linalg
+    from glmstats.engine import linalg
     np.testing.assert_allclose(linalg.schur_inverse(parts), np.linalg.inv(G), rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(linalg.solve_schur(parts).beta, np.linalg.solve(G, b), rtol=1e-8, atol=1e-12)

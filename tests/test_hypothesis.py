@@ -1,4 +1,4 @@
-"""Wald tests of linear restrictions (glmstats.hypothesis) vs R's car::linearHypothesis.
+"""Wald tests of linear restrictions (glmstats.inference.hypothesis) vs R's car::linearHypothesis.
 
 Expected values: tests/reference/cases/<case>/expected.json, key ``linear_hypothesis``:
 ``car::linearHypothesis(m, hypothesis.matrix = L, rhs = rhs, test = "Chisq" / "F")`` with car 3.1-1
@@ -20,7 +20,7 @@ import pytest
 from scipy import stats
 
 import glmstats as gs
-from glmstats.hypothesis import parse_hypothesis
+from glmstats.inference.hypothesis import parse_hypothesis
 
 
 import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)

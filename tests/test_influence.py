@@ -1,4 +1,4 @@
-"""Influence measures (glmstats.influence.GLMInfluence) vs R.
+"""Influence measures (glmstats.inference.influence.GLMInfluence) vs R.
 
 Expected values:
 * tests/reference/cases/<case>/expected.json (R 4.2.2; see tests/reference/README.md and

@@ -1,4 +1,4 @@
-"""Tests of glmstats.multinomial: the multinomial logit against nnet::multinom and statsmodels MNLogit.
+"""Tests of glmstats.models.multinomial: the multinomial logit against nnet::multinom and statsmodels MNLogit.
 
 Reference values: tests/reference/cases/housing_multinom/expected.json (see
 tests/reference/README.md, "Multinomial", and PROVENANCE.md), produced by
@@ -21,7 +21,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import glmstats as gs
-from glmstats.multinomial import (
+from glmstats.models.multinomial import (
     MultinomialModel,
     MultinomialResults,
     _loglike_derivs,
@@ -255,7 +255,7 @@ def test_pickle_roundtrip_and_predict(case, res):
 def test_gs_multinom_entry_point(case):
     # gs.multinom must stay the function after the submodule is imported (a submodule of the
     # same name would replace the package attribute: hence the module's name, multinomial)
-    import glmstats.multinomial  # noqa: F401
+    import glmstats.models.multinomial  # noqa: F401
 
     assert callable(gs.multinom)
     r = gs.multinom("Sat ~ Infl", case.data).fit()

@@ -1,4 +1,4 @@
-"""Negative binomial regression with theta by ML (glmstats.negbin) against R's MASS::glm.nb.
+"""Negative binomial regression with theta by ML (glmstats.models.negbin) against R's MASS::glm.nb.
 
 Expected values are R's, never glmstats':
 * tests/reference/cases/quine_glm_nb/expected.json (tests/reference/generate_public.R, refgen_lib.R's
@@ -24,7 +24,7 @@ from numpy.testing import assert_allclose
 from scipy import optimize, stats
 
 import glmstats as gs
-from glmstats.negbin import (
+from glmstats.models.negbin import (
     NegativeBinomialModel,
     NegativeBinomialResults,
     _score,

@@ -1,4 +1,4 @@
-"""Tests of glmstats.penalized: GLM.fit_regularized and gs.regularization_path.
+"""Tests of glmstats.models.penalized: GLM.fit_regularized and gs.regularization_path.
 
 References:
 - glmnet 4.1-6 (R 4.2.2): tests/reference/cases/glmnet_* (generate_public.R; polished coefficients,
@@ -18,7 +18,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import glmstats as gs
-from glmstats.penalized import alpha_max
+from glmstats.models.penalized import alpha_max
 
 HERE = Path(__file__).resolve().parent
 GLMNET_DIR = HERE / "reference" / "cases"
@@ -356,8 +356,8 @@ def test_results_summary_predict_pickle():
 
 
 def test_factor_codes_design_gives_the_dense_numbers(monkeypatch):
-    """A formula design whose factors are kept as integer codes (glmstats.factor_matrix) fits the same."""
-    from glmstats import design
+    """A formula design whose factors are kept as integer codes (glmstats.engine.factor_matrix) fits the same."""
+    from glmstats.formula import design
 
     wb = gs.datasets.load("warpbreaks")
     fits = {}

@@ -1,4 +1,4 @@
-"""Predictions with standard errors and intervals (glmstats.prediction) vs R's predict.glm, and simulate.
+"""Predictions with standard errors and intervals (glmstats.inference.prediction) vs R's predict.glm, and simulate.
 
 Expected values: tests/reference/cases/<case>/expected.json, key ``predict``:
 ``predict(m, newdata, type = "link" / "response", se.fit = TRUE)`` on R 4.2.2, with the interval

@@ -1,4 +1,4 @@
-"""Profile-likelihood confidence intervals (``conf_int(method="profile")``, glmstats.profile) vs R.
+"""Profile-likelihood confidence intervals (``conf_int(method="profile")``, glmstats.inference.profile) vs R.
 
 Expected values: tests/reference/cases/<case>/expected.json, key ``confint.profile`` (R 4.2.2,
 MASS 7.3-58.2; see tests/reference/README.md "Profile CIs"): exact roots, found by ``uniroot`` on
@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 import glmstats as gs
-from glmstats.profile import ProfileWarning
+from glmstats.inference.profile import ProfileWarning
 
 
 import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)

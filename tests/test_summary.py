@@ -1,4 +1,4 @@
-"""Tests of glmstats.summary.Summary against a fake results object.
+"""Tests of glmstats.report.summary.Summary against a fake results object.
 
 The numbers are R's, from /work/shared/reference/cases/dobson_poisson/expected.json:
 ``glm(counts ~ outcome + treatment, family = poisson(), data = d,
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glmstats.summary import Summary
+from glmstats.report.summary import Summary
 
 # formulaic names of R's (Intercept), outcome2, outcome3, treatment2, treatment3
 NAMES = ["Intercept", "C(outcome)[T.2]", "C(outcome)[T.3]", "C(treatment)[T.2]",

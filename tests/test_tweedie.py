@@ -25,7 +25,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import glmstats as gs
-from glmstats.tweedie import _score_phi, phi_mle, tweedie_logpdf, tweedie_profile
+from glmstats.families.tweedie_density import _score_phi, phi_mle, tweedie_logpdf, tweedie_profile
 
 REF = Path(__file__).resolve().parent / "reference_extra" / "tweedie"
 DATA = Path(__file__).resolve().parent / "reference" / "cases" / "tweedie_synthetic" / "data.csv"
@@ -112,7 +112,7 @@ def test_support_broadcasting_and_errors():
 
 
 def test_series_window_is_widened_when_too_short(monkeypatch):
-    import glmstats.tweedie as T
+    import glmstats.families.tweedie_density as T
 
     d = pd.read_csv(REF / "densities.csv")
     d = d[(d["y"] > 0) & (d["p"] == 1.3)]

@@ -497,7 +497,7 @@ def _materialize_codes(responses, lhs, rhs_formula, data, used, keep):
     numeric terms are evaluated by formulaic on all rows, and each factor term's codes are the
     subset's dummy columns looked up by value.
     """
-    from .factor_matrix import FactorMatrix
+    from ..engine.factor_matrix import FactorMatrix
 
     terms = list(rhs_formula)
     if any(len(term.factors) > 1 for term in terms):

@@ -19,7 +19,7 @@ least.  Otherwise the step is recomputed by the QR route.
 from dataclasses import dataclass
 
 import numpy as np
-from ._lazy import scipy_linalg as linalg
+from .._lazy import scipy_linalg as linalg
 
 __all__ = ["Step", "SchurParts", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov",
            "schur_inverse"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg as sla
 
-from .gram import row_blocks
+from ..engine.gram import row_blocks
 
 __all__ = ["GLMInfluence"]
 

@@ -38,10 +38,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import families as F
-from . import links as L
-from .exceptions import ConvergenceWarning
-from .irls import GLMData, data_blocks, irls, new_accumulator
+from .. import families as F
+from ..families import links as L
+from ..exceptions import ConvergenceWarning
+from ..engine.irls import GLMData, data_blocks, irls, new_accumulator
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
            "check_convex", "penalized_objective"]

@@ -5,9 +5,9 @@ R: ``predict.glm(m, newdata, type = "link" | "response", se.fit = TRUE)`` and ``
 
 import numpy as np
 import pandas as pd
-from ._lazy import stats
+from .._lazy import stats
 
-from .gram import row_blocks
+from ..engine.gram import row_blocks
 
 __all__ = ["get_prediction", "simulate", "PredictionResults"]
 

@@ -24,8 +24,8 @@ other block goes the generic way, so both routes give R's numbers.
 
 import numpy as np
 
-from . import families as F
-from . import links as L
+from .. import families as F
+from ..families import links as L
 from .gram import scratch
 
 __all__ = ["BlockTerms", "GenericKernel", "kernel_for"]

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import linalg
 from .gram import SMALL_P, CrossProducts, RightHandSide, TriangularFactor, default_block_rows, row_blocks
-from .working import kernel_for
+from .kernels import kernel_for
 
 __all__ = ["GLMData", "IRLSFit", "irls", "evaluate_mu", "FitError", "data_blocks", "new_accumulator", "map_partitions"]
 

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ._lazy import stats
+from .._lazy import stats
 
-from .exceptions import ProfileWarning
-from .irls import FitError, GLMData, irls
+from ..exceptions import ProfileWarning
+from ..engine.irls import FitError, GLMData, irls
 
 __all__ = ["profile_conf_int", "ProfileWarning"]
 

@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ._lazy import stats
+from .._lazy import stats
 from scipy.interpolate import CubicSpline
 
-from .exceptions import ProfileWarning
+from ..exceptions import ProfileWarning
 
 # Terms of the series below exp(-_DROP) times the largest one are left out: far below double
 # precision of the sum (R's dtweedie.series uses 37).
@@ -250,7 +250,7 @@ def phi_mle(y, mu, p, weights=None, freq_weights=None):
     -------
     (phi, llf) : tuple of float
     """
-    from .families import Tweedie
+    from .base import Tweedie
 
     y, mu = np.asarray(y, float), np.asarray(mu, float)
     w = np.ones_like(y) if weights is None else np.asarray(weights, float)
@@ -317,8 +317,8 @@ def tweedie_profile(formula, data, p_grid=None, link="log", *, refine=True, conf
     estimated at each p: ``llf_max`` is the log-likelihood of the model with p and phi both at
     their MLEs.
     """
-    from . import model as _model
-    from .families import Tweedie
+    from ..models import glm as _model
+    from .base import Tweedie
 
     grid = np.linspace(1.1, 1.9, 9) if p_grid is None else np.atleast_1d(np.asarray(p_grid, dtype=float))
     if grid.size == 0 or np.any((grid <= 1) | (grid >= 2)):

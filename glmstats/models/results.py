@@ -9,10 +9,10 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from ._lazy import stats
+from .._lazy import stats
 
-from .gram import row_blocks, vector_blocks
-from .irls import data_blocks
+from ..engine.gram import row_blocks, vector_blocks
+from ..engine.irls import data_blocks
 
 __all__ = ["GLMResults"]
 
@@ -275,7 +275,7 @@ class GLMResults:
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
         if method == "profile":
-            from .profile import profile_conf_int
+            from ..inference.profile import profile_conf_int
 
             return profile_conf_int(self, alpha=alpha)
         if method != "wald":
@@ -405,50 +405,50 @@ class GLMResults:
     # --- inference toolkit (each in its own module) ----------------------------------------
     def wald_test(self, hypothesis, use_f=None):
         """Wald test of linear restrictions R b = q (R: ``car::linearHypothesis``); see :mod:`glmstats.hypothesis`."""
-        from .hypothesis import wald_test
+        from ..inference.hypothesis import wald_test
 
         return wald_test(self, hypothesis, use_f=use_f)
 
     def t_test(self, hypothesis):
         """One test per linear combination: estimate, se, statistic, p-value, CI; see :mod:`glmstats.hypothesis`."""
-        from .hypothesis import t_test
+        from ..inference.hypothesis import t_test
 
         return t_test(self, hypothesis)
 
     def anova(self, test="default"):
         """Sequential (type I) analysis of deviance by formula term (R: ``anova.glm``); see :mod:`glmstats.anova`."""
-        from .anova import anova_sequential
+        from ..inference.anova import anova_sequential
 
         return anova_sequential(self, test=test)
 
     def drop1(self, test=None):
         """Single-term deletions respecting marginality (R: ``drop1.glm``); see :mod:`glmstats.anova`."""
-        from .anova import drop1
+        from ..inference.anova import drop1
 
         return drop1(self, test=test)
 
     def get_influence(self):
         """Leverage, Cook's distance, standardized/studentized residuals, DFBETA(S) (R's ``influence.measures``)."""
-        from .influence import GLMInfluence
+        from ..inference.influence import GLMInfluence
 
         return GLMInfluence(self)
 
     def get_prediction(self, newdata=None, which="mean", offset=None, exposure=None):
         """Predictions with standard errors and intervals (R: ``predict.glm(se.fit = TRUE)``)."""
-        from .prediction import get_prediction
+        from ..inference.prediction import get_prediction
 
         return get_prediction(self, newdata, which=which, offset=offset, exposure=exposure)
 
     def simulate(self, nsim=1, seed=None):
         """nsim draws of the response from the fitted distribution (R: ``simulate.glm``)."""
-        from .prediction import simulate
+        from ..inference.prediction import simulate
 
         return simulate(self, nsim=nsim, seed=seed)
 
     # --- rendering -----------------------------------------------------------------------
     def summary(self, alpha=0.05):
         """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX)."""
-        from .summary import Summary
+        from ..report.summary import Summary
 
         return Summary(self, alpha=alpha)
 

@@ -28,11 +28,11 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-from . import families as F
-from . import links as L
-from .exceptions import ConvergenceWarning
-from .irls import FitError, evaluate_mu, irls
-from .model import GLM
+from .. import families as F
+from ..families import links as L
+from ..exceptions import ConvergenceWarning
+from ..engine.irls import FitError, evaluate_mu, irls
+from .glm import GLM
 from .results import GLMResults
 
 __all__ = ["NegativeBinomialModel", "NegativeBinomialResults", "ThetaML", "glm_nb", "theta_ml"]

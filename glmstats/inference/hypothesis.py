@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from ._lazy import stats
+from .._lazy import stats
 from tabulate import tabulate
 
 __all__ = ["wald_test", "t_test", "parse_hypothesis", "WaldTestResults", "TTestResults"]

@@ -10,10 +10,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import families as F
-from .exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
-from .gram import default_block_rows, row_blocks, vector_blocks
-from .irls import FitError, GLMData, evaluate_mu, irls, map_partitions
+from .. import families as F
+from ..exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
+from ..engine.gram import default_block_rows, row_blocks, vector_blocks
+from ..engine.irls import FitError, GLMData, evaluate_mu, irls, map_partitions
 
 __all__ = ["GLM", "glm"]
 
@@ -264,7 +264,7 @@ class GLM:
         The keyword arguments may name columns of ``data`` (``var_weights="n"``) or be arrays
         of ``len(data)``. See :func:`glm`.
         """
-        from .design import build_design
+        from ..formula.design import build_design
 
         self = cls.__new__(cls)
         self.family = F.get_family(family, link)

@@ -11,7 +11,7 @@ observations is multiplied by them, exactly as if the rows were duplicated.
 """
 
 import numpy as np
-from ._lazy import special, stats
+from .._lazy import special, stats
 
 from . import links as L
 
@@ -465,7 +465,7 @@ class Tweedie(Family):
         p = self.var_power
         if p > 2:  # Dunn & Smyth's alternating series for p > 2 is not implemented
             return np.full_like(y, np.nan)
-        from .tweedie import tweedie_logpdf
+        from .tweedie_density import tweedie_logpdf
 
         return w * tweedie_logpdf(y, mu, scale, p)
 

@@ -20,18 +20,18 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from ._lazy import stats
+from .._lazy import stats
 from tabulate import tabulate
 
-from .design import build_design, check_formula_arguments
-from .exceptions import (
+from ..formula.design import build_design, check_formula_arguments
+from ..exceptions import (
     ConvergenceWarning,
     PerfectSeparationWarning,
     RankDeficientWarning,
 )
-from .gram import CrossProducts, TriangularFactor, row_blocks
-from .linalg import solve_cholesky, solve_qr
-from .summary import (
+from ..engine.gram import CrossProducts, TriangularFactor, row_blocks
+from ..engine.linalg import solve_cholesky, solve_qr
+from ..report.summary import (
     _LATEX_BOOKTABS_RAW,
     _LATEX_ESCAPES,
     _fmt_count,

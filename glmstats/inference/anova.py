@@ -31,10 +31,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from ._lazy import stats
+from .._lazy import stats
 
-from .exceptions import ConvergenceWarning, GLMStatsWarning
-from .irls import GLMData, evaluate_mu, irls
+from ..exceptions import ConvergenceWarning, GLMStatsWarning
+from ..engine.irls import GLMData, evaluate_mu, irls
 
 __all__ = ["anova_sequential", "anova", "drop1"]
 
