@@ -38,8 +38,8 @@ def regularization_path(model, alphas=None, **kwargs):
 
 
 def tweedie_profile(formula, data, p_grid=None, **kwargs):
-    """Profile likelihood over the Tweedie power p (R: ``tweedie::tweedie.profile``); see :mod:`glmstats.tweedie`."""
-    from .families.tweedie_density import tweedie_profile as _profile
+    """Profile likelihood over the Tweedie power p (R: ``tweedie::tweedie.profile``); see :mod:`glmstats.models.tweedie_profile`."""
+    from .models.tweedie_profile import tweedie_profile as _profile
 
     return _profile(formula, data, p_grid=p_grid, **kwargs)
 

@@ -25,7 +25,8 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import glmstats as gs
-from glmstats.families.tweedie_density import _score_phi, phi_mle, tweedie_logpdf, tweedie_profile
+from glmstats.families.tweedie_density import score_phi, tweedie_logpdf
+from glmstats.models.tweedie_profile import phi_mle, tweedie_profile
 
 REF = Path(__file__).resolve().parent / "reference_extra" / "tweedie"
 DATA = Path(__file__).resolve().parent / "reference" / "cases" / "tweedie_synthetic" / "data.csv"
@@ -137,7 +138,7 @@ def test_score_in_phi_matches_finite_differences(p):
     h = 1e-6 * phi
     num = (tweedie_logpdf(y, mu, phi + h, p) - tweedie_logpdf(y, mu, phi - h, p)) / (2 * h)
     # central differences of values up to ~1e3 with h = 1e-6 phi: ~1e-7 rounding/truncation error
-    assert_allclose(_score_phi(y, mu, phi, p), num, rtol=1e-6, atol=1e-6)
+    assert_allclose(score_phi(y, mu, phi, p), num, rtol=1e-6, atol=1e-6)
 
 
 # --- the family's log-likelihood ------------------------------------------------------------------

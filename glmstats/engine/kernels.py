@@ -24,8 +24,8 @@ other block goes the generic way, so both routes give R's numbers.
 
 import numpy as np
 
-from .. import families as F
 from ..families import links as L
+from ..families.interval import OPEN_UNIT
 from .gram import scratch
 
 __all__ = ["BlockTerms", "GenericKernel", "kernel_for"]
@@ -179,14 +179,18 @@ class BinomialLogitKernel(_FastKernel):
 
 def kernel_for(family, data):
     """A fresh kernel for ``family`` on ``data`` (a GLMData; one kernel per thread: a fast kernel owns its
-    buffers)."""
-    link = type(family.link)
-    kind = type(family)
+    buffers).
+
+    The simplified formulas hold for any family with that variance function and link (the deviance follows
+    from the variance): V = mu with the log link (Poisson, quasi-Poisson, Tweedie p = 1), V = mu^2 with the
+    log link when y > 0 (Gamma, Tweedie p = 2), V = mu (1 - mu) with the logit link (binomial, quasi-binomial).
+    """
+    link = family.link
     if data.all_positive:
-        if kind in (F.Poisson, F.QuasiPoisson) and link is L.Log:
+        if family.variance_power == 1.0 and isinstance(link, L.Log):
             return PoissonLogKernel(family, True)
-        if kind is F.Gamma and link is L.Log:
+        if family.variance_power == 2.0 and isinstance(link, L.Log) and 0.0 not in family.response_domain:
             return GammaLogKernel(family, True)
-        if kind in (F.Binomial, F.QuasiBinomial) and link is L.Logit:
+        if family.mean_range == OPEN_UNIT and isinstance(link, L.Logit):
             return BinomialLogitKernel(family, True, data.binary_y)
     return GenericKernel(family, data.all_positive)

@@ -29,6 +29,9 @@ class Link:
     """Base class of the link functions (abstract)."""
 
     name = None
+    #: The inverse link F = g^{-1} and 1 - F are log-concave in eta (a CDF with a log-concave density: logistic,
+    #: normal, Gumbel): then -log F and -log(1 - F) are convex, and so is a binomial deviance in eta.
+    log_concave = False
 
     def __call__(self, mu):
         raise NotImplementedError
@@ -105,6 +108,7 @@ class Logit(Link):
     """
 
     name = "logit"
+    log_concave = True
     _thresh = 30.0
 
     # numpy only (no scipy.special): the logit is on the path of every first binomial fit
@@ -162,6 +166,7 @@ class Probit(_CDFLink):
     """eta = Phi^{-1}(mu), the standard normal quantile."""
 
     name = "probit"
+    log_concave = True
 
     @staticmethod
     def _cdf(x):
@@ -198,6 +203,7 @@ class CLogLog(Link):
     """eta = log(-log(1 - mu)), complementary log-log (R's clamps included)."""
 
     name = "cloglog"
+    log_concave = True
 
     def __call__(self, mu):
         with np.errstate(divide="ignore"):
@@ -222,6 +228,7 @@ class LogLog(Link):
     """eta = -log(-log(mu)), the log-log link (mu = exp(-exp(-eta)))."""
 
     name = "loglog"
+    log_concave = True
 
     def __call__(self, mu):
         with np.errstate(divide="ignore"):

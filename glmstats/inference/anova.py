@@ -55,7 +55,7 @@ def _test_name(test, where):
 
 def _warn_f_fixed(res):
     fam = res.family.name
-    if fam in ("binomial", "poisson"):
+    if res.family.dispersion_is_one_in_r:
         msg = f"using the F test with the {fam} family is inappropriate (it assumes the quasi{fam} family)"
     else:
         msg = "using the F test with a fixed dispersion is inappropriate"
@@ -349,7 +349,7 @@ def _check_same_data(results):
         if not np.allclose(d.weights, first.weights, rtol=1e-12, atol=0.0):
             raise ValueError(f"models 1 and {i} have different prior weights (var_weights * freq_weights)")
         f0, f1 = results[0].family, r.family
-        same = type(f0) is type(f1) and f0.name == f1.name and f0.link.name == f1.link.name
+        same = f0.name == f1.name and f0.link.name == f1.link.name
         if same:
             mu = results[0]._mu
             with np.errstate(all="ignore"):
@@ -517,16 +517,12 @@ def drop1(res, test=None):
     devs = np.asarray(devs, dtype=float)
     n = float(np.sum(res.model._freq_weights))  # R: nrow(x); rows counted with their frequency weights
     dispersion = float(res.scale)
-    user_scale = res.scale if getattr(res, "scale_method", "") == "fixed by the user" else 0.0
-    with np.errstate(all="ignore"):
-        if res.family.name == "gaussian":
-            loglik = devs / user_scale - n if user_scale > 0 else n * np.log(devs / n)
-        else:
-            loglik = devs / dispersion
+    user_scale = res.scale if res.scale_fixed_by_user else None
+    loglik = res.family.drop1_loglik(devs, n, dispersion, user_scale)
     aic = loglik + 2.0 * ranks
     # R's drop1 anchors on extractAIC: the family's $aic (NA for statmod's tweedie family, although
     # res.aic is AICtweedie's), and for glm.nb MASS's extractAIC.negbin (theta not counted)
-    base_aic = np.nan if res.family.name == "Tweedie" else float(res.aic)
+    base_aic = float(res.aic) if res.family.r_has_aic else np.nan
     aic = aic + (float(getattr(res, "_extract_aic", base_aic)) - aic[0])
     dfs = ranks[0] - ranks + 0.0
     dfs[0] = np.nan
@@ -544,7 +540,7 @@ def drop1(res, test=None):
         table["Rao score" if dispersion == 1 else "scaled Rao sc."] = sc
         table["Pr(>Chi)"] = _chi2_sf(sc, dfs, ok)
     elif test == "F":
-        if res.family.name in ("binomial", "poisson"):
+        if res.family.dispersion_is_one_in_r:
             warnings.warn(f"the F test assumes the quasi{res.family.name} family", GLMStatsWarning, stacklevel=3)
         rdf = float(res.df_resid)
         rms = devs[0] / rdf

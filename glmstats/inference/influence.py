@@ -174,13 +174,13 @@ class GLMInfluence:
         -----
         r_i = sign(d_i) sqrt(d_i^2 + h_i p_i^2 / (1 - h_i)) / sigma_i, with sigma_i = 1 when the
         family is ``binomial`` or ``poisson`` and R's leave-one-out sigma (:attr:`sigma`) otherwise.
-        R decides by the family's *name*, so quasi families and the negative binomial are divided
-        by sigma_i too; we follow R.
+        R decides by the family's *name* (``family.dispersion_is_one_in_r``), so quasi families and
+        the negative binomial are divided by sigma_i too; we follow R.
         """
         d, p, h = self._dev_res, self._pearson_res, self._hat
         with np.errstate(all="ignore"):
             r = np.sign(d) * np.sqrt(d ** 2 + h * p ** 2 / (1.0 - h))
-            if self.results.family.name not in ("binomial", "poisson"):
+            if not self.results.family.dispersion_is_one_in_r:
                 r = r / self._sigma
         return self._series(self._mask(r), "student_resid")
 

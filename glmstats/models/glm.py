@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import families as F
+from ..families import links as L
 from ..exceptions import CollinearityWarning, ConvergenceWarning, DomainWarning, PerfectSeparationWarning, RankDeficientWarning
 from ..engine.gram import default_block_rows, row_blocks, vector_blocks
 from ..engine.irls import FitError, GLMData, evaluate_mu, irls, map_partitions
@@ -116,7 +117,7 @@ def _endog(endog, family):
     if arr.ndim == 1:
         return arr, None, name
     if arr.ndim == 2 and arr.shape[1] == 2:
-        if not isinstance(family, F.Binomial):
+        if not family.proportion_response:
             raise ValueError("a two-column response (successes, failures) needs the binomial or quasibinomial family")
         trials = arr[:, 0] + arr[:, 1]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -128,7 +129,7 @@ def _endog(endog, family):
 
 def _factor_response(formula, data, family):
     """A categorical response of a binomial model becomes 0/1 as in R: failure = the first (sorted) level."""
-    if not (isinstance(family, F.Binomial) and isinstance(formula, str) and isinstance(data, pd.DataFrame)):
+    if not (family.proportion_response and isinstance(formula, str) and isinstance(data, pd.DataFrame)):
         return data
     lhs = formula.split("~", 1)[0].strip()
     if lhs not in data.columns:
@@ -281,7 +282,7 @@ class GLM:
         offsets = [v for v in (design.offset, design.extra_offset) if v is not None]
         columns = {"offset": sum(offsets) if offsets else None, "exposure": design.exposure,
                    "var_weights": design.var_weights, "freq_weights": design.freq_weights}
-        if design.n_trials is not None and not isinstance(self.family, F.Binomial):
+        if design.n_trials is not None and not self.family.proportion_response:
             raise ValueError("a cbind(successes, failures) response needs the binomial or quasibinomial family")
         X = design.X if hasattr(design.X, "cross_products") else np.ascontiguousarray(design.X, dtype=float)
         self._setup(np.asarray(design.y, dtype=float), X,
@@ -315,7 +316,7 @@ class GLM:
             if np.any(exposure <= 0):
                 raise ValueError(f"exposure must be positive (found {np.min(exposure):g}); "
                                  "it enters the model as log(exposure)")
-            if self.family.link.name != "log":
+            if not isinstance(self.family.link, L.Log):
                 raise ValueError(f"exposure needs the log link (log(exposure) is added to eta); the model's link is "
                                  f"{self.family.link.name!r}: pass offset= instead")
             offset = np.log(exposure) if offset is None else offset + np.log(exposure)
@@ -333,14 +334,14 @@ class GLM:
         if not unweighted and not np.any(pos):
             raise ValueError("all weights are zero: there is nothing to fit")
         self.family.check_y(y, prior)
-        if isinstance(self.family, F.Binomial) and type(self.family) is F.Binomial:
+        if self.family.integer_response and self.family.proportion_response:  # R: "non-integer #successes"
             def nonint_successes(sl):
                 m = self._var_weights[sl] * y[sl]
                 return (np.abs(m - np.round(m)) > 1e-3)[pos[sl]]
             if _any_by_blocks(nonint_successes, len(y)):
                 warnings.warn("non-integer #successes in a binomial glm (y times the trials in var_weights is "
                               "not a whole number)", DomainWarning, stacklevel=3)
-        if type(self.family) in (F.Poisson, F.NegativeBinomial):
+        elif self.family.integer_response:  # counts
             def nonint(sl):  # R's R_nonint
                 yp = y[sl][pos[sl]]
                 return yp[np.abs(yp - np.round(yp)) > 1e-7 * np.maximum(1.0, np.abs(yp))]
@@ -371,13 +372,7 @@ class GLM:
         R fits such data without a word (the fitted probabilities stop near 1e-11, short of its
         0/1 check) and reports a large intercept with a huge standard error.
         """
-        fam = self.family
-        if isinstance(fam, F.Binomial) or getattr(fam, "variance_name", None) == "mu(1-mu)":
-            at = "0" if np.all(y == 0) else "1" if np.all(y == 1) else None
-        elif isinstance(fam, (F.Poisson, F.NegativeBinomial)) or getattr(fam, "variance_name", None) == "mu":
-            at = "0" if np.all(y == 0) else None
-        else:
-            at = None
+        at = next((f"{b:g}" for b in self.family.mean_boundary if np.all(y == b)), None)
         if at is not None and self.has_intercept:
             warnings.warn(f"the response is {at} for every observation: the maximum-likelihood estimate does not "
                           f"exist (the intercept tends to {'-' if at == '0' else '+'}infinity); the coefficients are "
@@ -446,7 +441,7 @@ class GLM:
                           "and standard errors are numerically unreliable", CollinearityWarning, stacklevel=3)
         involved = res.separation if res.separated else None
         if involved is not None:
-            what = "probabilities numerically 0 or 1" if isinstance(self.family, F.Binomial) else "rates numerically 0"
+            what = "probabilities numerically 0 or 1" if 1.0 in self.family.mean_boundary else "rates numerically 0"
             names = ", ".join(involved) or "none (the estimates converged)"
             warnings.warn(f"fitted {what} occurred: perfect or quasi-perfect separation, or extreme linear "
                           f"predictors; coefficients involved: {names} (still moving in the last iteration: their "
@@ -478,13 +473,13 @@ class GLM:
         IRLS's last pass keeps every fitted value at least 1e-8 away from the boundary.
         """
         fam = self.family
-        binomial = isinstance(fam, F.Binomial) or getattr(fam, "variance_name", None) == "mu(1-mu)"
-        if not (binomial or isinstance(fam, (F.Poisson, F.NegativeBinomial))):
+        boundary = np.asarray(fam.mean_boundary, dtype=float)
+        if boundary.size == 0:
             return None
         if fit.eta_range is not None and np.all(np.isfinite(fit.eta_range)):
             with np.errstate(all="ignore"):
                 ends = fam.link.inverse(np.asarray(fit.eta_range, dtype=float))  # a monotone link: mu's range
-            if np.min(ends) >= 1e-8 and (not binomial or np.max(ends) <= 1 - 1e-8):
+            if all(np.min(np.abs(ends - b)) >= 1e-8 for b in boundary):
                 return None
         d = self.data
         eps = 10 * np.finfo(float).eps
@@ -495,11 +490,9 @@ class GLM:
             for sl, eta in eta_blocks():
                 pos = d.weights[sl] > 0
                 y, mu = d.y[sl][pos], fam.link.inverse(eta)[pos]
-                if binomial:
-                    hit = np.any((mu > 1 - eps) | (mu < eps))
-                    hit = hit or (diverging and np.any(((y == 1) & (mu > 1 - 1e-8)) | ((y == 0) & (mu < 1e-8))))
-                else:
-                    hit = np.any(mu < eps) or (diverging and np.any((y == 0) & (mu < 1e-8)))
+                for b in boundary:
+                    near = np.abs(mu - b)
+                    hit = hit or np.any(near < eps) or (diverging and np.any((y == b) & (near < 1e-8)))
                 if hit:
                     break
         if not hit:

@@ -38,8 +38,6 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .. import families as F
-from ..families import links as L
 from ..exceptions import ConvergenceWarning
 from ..engine.irls import GLMData, data_blocks, irls, new_accumulator
 
@@ -54,8 +52,9 @@ def check_convex(family):
 
     Notes
     -----
-    The rule: d(y, g^{-1}(eta)) must be convex in eta for every y in the family's domain; a sum of
-    convex functions of linear functions of b is convex, and the penalty is convex.
+    The rule (``family.deviance_convex_in_eta``): d(y, g^{-1}(eta)) must be convex in eta for every y
+    in the family's domain; a sum of convex functions of linear functions of b is convex, and the
+    penalty is convex.
 
     - canonical links (theta = eta): d''(eta) = 2 V(mu) >= 0. Gaussian/identity, binomial/logit,
       Poisson/log, Gamma/inverse, inverse Gaussian/1/mu^2, Tweedie with mu^(1-p) (their quasi
@@ -68,61 +67,13 @@ def check_convex(family):
       when F has a log-concave density (normal, Gumbel); the cauchit link (Cauchy) is not.
     Everything else (identity or sqrt links for Poisson, log link for binomial, ...) is refused.
     """
-    link = family.link
-    link_name = link.name
-    power = _variance_power(family)
-    canonical = _is_canonical(family)
-    ok = canonical
-    if not ok and isinstance(link, L.Log) and (
-            (power is not None and 1.0 <= power <= 2.0) or isinstance(family, F.NegativeBinomial)):
-        ok = True
-    if not ok and _is_binomial(family) and isinstance(link, (L.Probit, L.CLogLog, L.LogLog)):
-        ok = True
-    if not ok:
+    if not family.deviance_convex_in_eta:
         raise ValueError(
             f"fit_regularized needs a family/link whose deviance is convex in the coefficients; "
-            f"{family!r} (link {link_name!r}) is not (or not known to be). Accepted: canonical links "
+            f"{family!r} (link {family.link.name!r}) is not (or not known to be). Accepted: canonical links "
             "(gaussian/identity, binomial/logit, poisson/log, Gamma/inverse, inverse.gaussian/1/mu^2, "
             "Tweedie/mu^(1-p)), the log link with variance mu^p for 1 <= p <= 2 (Poisson, Gamma, "
             "Tweedie 1 < p < 2) or the negative binomial, and binomial with probit/cloglog/loglog")
-
-
-def _variance_power(family):
-    if isinstance(family, F.Tweedie):
-        return family.var_power
-    if isinstance(family, F.Poisson):
-        return 1.0
-    if isinstance(family, F.Gamma):
-        return 2.0
-    if isinstance(family, F.InverseGaussian):
-        return 3.0
-    if isinstance(family, F.Gaussian):
-        return 0.0
-    if isinstance(family, F.Quasi):
-        return {"constant": 0.0, "mu": 1.0, "mu^2": 2.0, "mu^3": 3.0}.get(family.variance_name)
-    return None
-
-
-def _is_binomial(family):
-    return isinstance(family, F.Binomial) or getattr(family, "variance_name", None) == "mu(1-mu)"
-
-
-def _is_canonical(family):
-    link = family.link
-    if _is_binomial(family):
-        return isinstance(link, L.Logit)
-    if isinstance(family, F.NegativeBinomial):
-        return False  # the canonical log(mu / (mu + 1/alpha)) link is not offered; log is handled above
-    p = _variance_power(family)
-    if p is None:
-        return False
-    if p == 1.0:
-        return isinstance(link, L.Log)
-    if isinstance(link, L.Identity):
-        return p == 0.0
-    if isinstance(link, L.Power):
-        return np.isclose(link.power, 1.0 - p)
-    return False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -134,27 +85,9 @@ class _Pass:
         self.deviance, self.valid, self.acc = deviance, valid, acc
 
 
-def _hessian_term(family):
-    """k(mu) = d(mu'(eta) / V(mu)) / d eta for the log link with a power or negative binomial variance, else None.
-
-    With it the working weights are the observed (Newton) ones, w (mu'^2/V - (y - mu) k(mu)), which are
-    >= 0 exactly where :func:`check_convex` accepts the log link, and IRLS converges quadratically.
-    Canonical links have k = 0 (Fisher = Newton); other links use the Fisher weights.
-    """
-    if not isinstance(family.link, L.Log) or _is_canonical(family):
-        return None
-    if isinstance(family, F.NegativeBinomial):
-        a = family.alpha
-        return lambda mu: -a * mu / (1.0 + a * mu) ** 2
-    p = _variance_power(family)
-    if p is not None and 1.0 <= p <= 2.0:
-        return lambda mu: (1.0 - p) * mu ** (1.0 - p)
-    return None
-
-
 def _evaluate(data, family, beta, eta=None, block_rows=None):
     link = family.link
-    k = _hessian_term(family)
+    k = family.newton_term
     acc = new_accumulator(data.X)
     dev, valid = 0.0, True
     with np.errstate(all="ignore"):

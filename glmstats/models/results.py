@@ -152,6 +152,8 @@ class GLMResults:
 
     # --- dispersion and covariance -----------------------------------------------------
     def _set_scale(self, scale):
+        #: the dispersion was given as a number to fit(scale=...) (R's drop1 treats that case apart)
+        self.scale_fixed_by_user = scale is not None and not isinstance(scale, str)
         if isinstance(scale, str):
             stat = self.pearson_chi2 if scale == "X2" else self.deviance
             self.fixed_scale = False
