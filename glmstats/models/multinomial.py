@@ -31,13 +31,13 @@ from ..exceptions import (
 )
 from ..engine.gram import CrossProducts, TriangularFactor, row_blocks
 from ..engine.linalg import solve_cholesky, solve_qr
-from ..report.summary import (
-    _LATEX_BOOKTABS_RAW,
-    _LATEX_ESCAPES,
-    _fmt_count,
-    _fmt_num,
-    _fmt_pvalue,
-    _notes_lines,
+from ..report.format import (
+    LATEX_BOOKTABS_RAW,
+    LATEX_ESCAPES,
+    fmt_count,
+    fmt_num,
+    fmt_pvalue,
+    notes_lines,
 )
 
 __all__ = ["MultinomialModel", "MultinomialResults", "MultinomialSummary", "multinom"]
@@ -449,7 +449,7 @@ class LRTestResult:
         return iter((self.statistic, self.df, self.pvalue))
 
     def __repr__(self):
-        p = _fmt_pvalue(self.pvalue)
+        p = fmt_pvalue(self.pvalue)
         return (f"Likelihood-ratio test against the intercept-only model: chi2({self.df}) = "
                 f"{self.statistic:.6g}, p-value {p if p.startswith('<') else '= ' + p}")
 
@@ -484,21 +484,21 @@ class MultinomialSummary:
             ("Classes", ", ".join(map(str, r.classes))),
             ("Reference class", str(r.reference)),
             ("Method", r.method),
-            ("No. Observations", _fmt_count(r.nobs, d)),
-            ("Df Residuals", _fmt_count(r.df_resid, d)),
-            ("Df Model", _fmt_count(r.df_model, d)),
-            ("Iterations", _fmt_count(r.n_iter, d)),
+            ("No. Observations", fmt_count(r.nobs, d)),
+            ("Df Residuals", fmt_count(r.df_resid, d)),
+            ("Df Model", fmt_count(r.df_model, d)),
+            ("Iterations", fmt_count(r.n_iter, d)),
             ("Converged", "yes" if r.converged else "no"),
         ]
         self._right = [
-            ("Log-Likelihood", _fmt_num(r.llf, d)),
-            ("LL-Null", _fmt_num(r.llnull, d)),
-            ("Residual Deviance", _fmt_num(r.deviance, d)),
-            ("AIC", _fmt_num(r.aic, d)),
-            ("BIC", _fmt_num(r.bic, d)),
-            ("Pseudo R-squ.", _fmt_num(r.prsquared, 4)),
-            (f"LR chi2({_fmt_count(lr.df)})", _fmt_num(lr.statistic, d)),
-            ("LLR p-value", _fmt_pvalue(lr.pvalue)),
+            ("Log-Likelihood", fmt_num(r.llf, d)),
+            ("LL-Null", fmt_num(r.llnull, d)),
+            ("Residual Deviance", fmt_num(r.deviance, d)),
+            ("AIC", fmt_num(r.aic, d)),
+            ("BIC", fmt_num(r.bic, d)),
+            ("Pseudo R-squ.", fmt_num(r.prsquared, 4)),
+            (f"LR chi2({fmt_count(lr.df)})", fmt_num(lr.statistic, d)),
+            ("LLR p-value", fmt_pvalue(lr.pvalue)),
         ]
         items = self._left + self._right
         header = pd.DataFrame({"value": [v for _, v in items]}, index=pd.Index([k for k, _ in items], name="item"))
@@ -536,7 +536,7 @@ class MultinomialSummary:
 
     def _coef_rows(self, table):
         headers = [""] + list(table.columns)
-        rows = [[str(name)] + [_fmt_pvalue(v) if col == "P>|z|" else _fmt_num(v, self.digits)
+        rows = [[str(name)] + [fmt_pvalue(v) if col == "P>|z|" else fmt_num(v, self.digits)
                                for col, v in rec.items()] for name, rec in table.iterrows()]
         return headers, rows
 
@@ -554,7 +554,7 @@ class MultinomialSummary:
         for section, block in blocks:
             lines += ["=" * width, section, "-" * width, block[0], "-" * width] + block[1:]
         lines.append("=" * width)
-        return "\n".join(lines + _notes_lines(self.notes))
+        return "\n".join(lines + notes_lines(self.notes))
 
     def __str__(self):
         return self.as_text()
@@ -579,15 +579,15 @@ class MultinomialSummary:
 
     def as_latex(self):
         """LaTeX report: a ``table`` with booktabs tabulars (needs ``\\usepackage{booktabs}``)."""
-        esc = lambda s: str(s).translate(_LATEX_ESCAPES)
+        esc = lambda s: str(s).translate(LATEX_ESCAPES)
         parts = ["\\begin{table}[htbp]", "\\centering", "\\caption{" + esc(self.title) + "}",
-                 tabulate([[esc(c) for c in row] for row in self._header_rows()], tablefmt=_LATEX_BOOKTABS_RAW,
+                 tabulate([[esc(c) for c in row] for row in self._header_rows()], tablefmt=LATEX_BOOKTABS_RAW,
                           disable_numparse=True, colalign=("left", "right", "left", "right"))]
         for section, table in zip(self._section, self.tables[1:]):
             headers, rows = self._coef_rows(table)
             parts += ["", "\\medskip", esc(section) + "\\par",
                       tabulate([[esc(c) for c in row] for row in rows], headers=[esc(h) for h in headers],
-                               tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
+                               tablefmt=LATEX_BOOKTABS_RAW, disable_numparse=True,
                                colalign=("left",) + ("right",) * (len(headers) - 1))]
         if self.notes:
             parts += ["", "\\medskip", "Notes:\\par"]

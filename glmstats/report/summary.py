@@ -12,113 +12,27 @@ import html
 
 import numpy as np
 import pandas as pd
-from tabulate import DataRow, Line, TableFormat, tabulate
+from tabulate import tabulate
+
+from .format import (
+    LATEX_BOOKTABS_RAW,
+    LATEX_ESCAPES,
+    MARKDOWN_ESCAPES,
+    fmt_bool,
+    fmt_count,
+    fmt_num,
+    fmt_pvalue,
+    notes_lines,
+)
 
 __all__ = ["Summary"]
 
 TITLE = "Generalized Linear Model Results"
 
-# R's format.pval prints "<2e-16" below the machine epsilon.
-_PVALUE_FLOOR = float(np.finfo(float).eps)
-
 _COV_NOTES = {
     "cluster": "Standard errors are cluster-robust (HC1-type small-sample adjustment; "
     "R: sandwich::vcovCL).",
 }
-
-# One pass over the characters, so that the replacements are never escaped again.
-# Brackets are braced: a "[" after "\\" would otherwise be read as "\\[<length>]".
-_LATEX_ESCAPES = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-        "|": r"\textbar{}",
-        "[": "{[}",
-        "]": "{]}",
-    }
-)
-
-_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\|*_`"})
-
-
-def _latex_begin(colwidths, colaligns):
-    spec = "".join("r" if a in ("right", "decimal") else "l" for a in colaligns)
-    return "\\begin{tabular}{" + spec + "}\n\\toprule"
-
-
-# tabulate's own "latex_booktabs" escapes every cell again; the cells here are
-# escaped beforehand (braces included), so the format must leave them alone.
-_LATEX_BOOKTABS_RAW = TableFormat(
-    lineabove=_latex_begin,
-    linebelowheader=Line("\\midrule", "", "", ""),
-    linebetweenrows=None,
-    linebelow=Line("\\bottomrule\n\\end{tabular}", "", "", ""),
-    headerrow=DataRow("", "&", "\\\\"),
-    datarow=DataRow("", "&", "\\\\"),
-    padding=1,
-    with_header_hide=None,
-)
-
-
-def _fmt_num(x, digits=6):
-    """Format a number with `digits` significant digits; NaN/None -> "NA"."""
-    if x is None:
-        return "NA"
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if np.isnan(x):
-        return "NA"
-    if np.isinf(x):
-        return "Inf" if x > 0 else "-Inf"
-    if x == 0:
-        return "0"
-    if 10.0**digits <= abs(x) < 1e15:
-        # Integer part alone already carries >= digits significant digits;
-        # avoid the exponent form "1.23457e+06" for large deviances and AICs.
-        return f"{x:.0f}"
-    return f"{x:.{digits}g}"
-
-
-def _fmt_count(x, digits=6):
-    """Format a count or degrees of freedom: integers without decimals."""
-    try:
-        xf = float(x)
-    except (TypeError, ValueError):
-        return "NA" if x is None else str(x)
-    if np.isfinite(xf) and xf == round(xf):
-        return str(int(round(xf)))
-    return _fmt_num(xf, digits)
-
-
-def _fmt_pvalue(p):
-    """Format a p-value as R's ``format.pval`` does at the extremes."""
-    try:
-        p = float(p)
-    except (TypeError, ValueError):
-        return "NA"
-    if np.isnan(p):
-        return "NA"
-    if p < _PVALUE_FLOOR:
-        return "<2e-16"
-    return f"{p:.4g}"
-
-
-def _fmt_bool(x):
-    if x is None:
-        return "NA"
-    return "yes" if bool(x) else "no"
 
 
 def _as_series(values, index):
@@ -131,13 +45,6 @@ def _as_series(values, index):
     else:
         s = pd.Series(np.asarray(values, dtype=float).ravel(), index=index)
     return pd.to_numeric(s, errors="coerce").astype(float)
-
-
-def _notes_lines(notes):
-    """The numbered notes under a text summary (none: no lines)."""
-    if not notes:
-        return []
-    return ["Notes:"] + [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
 
 
 def _join(names):
@@ -211,28 +118,28 @@ class Summary:
             ("Model family", str(getattr(family, "name", "NA"))),
             ("Link", str(getattr(link, "name", "NA"))),
             ("Method", str(getattr(res, "method", "IRLS"))),
-            ("No. Observations", _fmt_count(getattr(res, "nobs", None), d)),
-            ("Df Residuals", _fmt_count(df_resid, d)),
-            ("Df Model", _fmt_count(df_model, d)),
-            ("Dispersion", _fmt_num(getattr(res, "scale", None), d)),
+            ("No. Observations", fmt_count(getattr(res, "nobs", None), d)),
+            ("Df Residuals", fmt_count(df_resid, d)),
+            ("Df Model", fmt_count(df_model, d)),
+            ("Dispersion", fmt_num(getattr(res, "scale", None), d)),
             ("Dispersion method", str(getattr(res, "scale_method", "NA"))),
             ("Covariance type", str(getattr(res, "cov_type", "nonrobust"))),
         ]
         right = [
-            ("Deviance", _fmt_num(getattr(res, "deviance", None), d)),
-            ("Pearson chi2", _fmt_num(getattr(res, "pearson_chi2", None), d)),
-            ("Null deviance", _fmt_num(getattr(res, "null_deviance", None), d)),
-            ("Df Null", _fmt_count(df_null, d)),
-            ("Log-Likelihood", _fmt_num(getattr(res, "llf", None), d)),
-            ("AIC", _fmt_num(getattr(res, "aic", None), d)),
-            ("BIC", _fmt_num(getattr(res, "bic", None), d)),
-            ("Iterations", _fmt_count(getattr(res, "n_iter", None), d)),
-            ("Converged", _fmt_bool(getattr(res, "converged", None))),
+            ("Deviance", fmt_num(getattr(res, "deviance", None), d)),
+            ("Pearson chi2", fmt_num(getattr(res, "pearson_chi2", None), d)),
+            ("Null deviance", fmt_num(getattr(res, "null_deviance", None), d)),
+            ("Df Null", fmt_count(df_null, d)),
+            ("Log-Likelihood", fmt_num(getattr(res, "llf", None), d)),
+            ("AIC", fmt_num(getattr(res, "aic", None), d)),
+            ("BIC", fmt_num(getattr(res, "bic", None), d)),
+            ("Iterations", fmt_count(getattr(res, "n_iter", None), d)),
+            ("Converged", fmt_bool(getattr(res, "converged", None))),
         ]
         # MASS::glm.nb results carry theta; summary.negbin prints it with its SE.
         if getattr(res, "theta", None) is not None:
-            right.append(("Theta", _fmt_num(res.theta, d)))
-            right.append(("Std. Err. theta", _fmt_num(getattr(res, "theta_se", None), d)))
+            right.append(("Theta", fmt_num(res.theta, d)))
+            right.append(("Std. Err. theta", fmt_num(getattr(res, "theta_se", None), d)))
         return left, right
 
     def _coef_table(self, res):
@@ -276,7 +183,7 @@ class Summary:
             )
         converged = getattr(res, "converged", True)
         if converged is not None and not bool(converged):
-            n_iter = _fmt_count(getattr(res, "n_iter", None))
+            n_iter = fmt_count(getattr(res, "n_iter", None))
             notes.append(f"IRLS did not converge in {n_iter} iterations")
         separation = list(getattr(res, "separation", None) or [])
         if separation:
@@ -328,7 +235,7 @@ class Summary:
             cells = [str(name)]
             for col in table.columns:
                 v = rec[col]
-                cells.append(_fmt_pvalue(v) if col == pcol else _fmt_num(v, self.digits))
+                cells.append(fmt_pvalue(v) if col == pcol else fmt_num(v, self.digits))
             rows.append(cells)
         return headers, rows
 
@@ -358,7 +265,7 @@ class Summary:
         lines = [self.title.center(width).rstrip(), "=" * width]
         lines += head
         lines += ["=" * width, coef[0], "-" * width] + coef[1:] + ["=" * width]
-        return "\n".join(lines + _notes_lines(self.notes))
+        return "\n".join(lines + notes_lines(self.notes))
 
     def __str__(self):
         return self.as_text()
@@ -400,14 +307,14 @@ class Summary:
         -------
         str
         """
-        esc = lambda s: str(s).translate(_LATEX_ESCAPES)  # noqa: E731
+        esc = lambda s: str(s).translate(LATEX_ESCAPES)  # noqa: E731
         head = tabulate([[esc(c) for c in r] for r in self._header_rows()],
-                        tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
+                        tablefmt=LATEX_BOOKTABS_RAW, disable_numparse=True,
                         colalign=("left", "right", "left", "right"))
         headers, rows = self._coef_rows()
         coef = tabulate([[esc(c) for c in r] for r in rows],
                         headers=[esc(h) for h in headers],
-                        tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
+                        tablefmt=LATEX_BOOKTABS_RAW, disable_numparse=True,
                         colalign=("left",) + ("right",) * (len(headers) - 1))
         parts = ["\\begin{table}[htbp]", "\\centering",
                  "\\caption{" + esc(self.title) + "}", head, "", "\\medskip", coef]
@@ -426,7 +333,7 @@ class Summary:
         -------
         str
         """
-        esc = lambda s: str(s).translate(_MARKDOWN_ESCAPES)  # noqa: E731
+        esc = lambda s: str(s).translate(MARKDOWN_ESCAPES)  # noqa: E731
         head = tabulate([[esc(c) for c in r] for r in self._header_rows(colon=False)],
                         headers=["", "", "", ""], tablefmt="pipe", disable_numparse=True,
                         colalign=("left", "right", "left", "right"))
