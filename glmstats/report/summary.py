@@ -1,10 +1,13 @@
 """Summaries of fitted models, built as :class:`~glmstats.report.report.Report` data.
 
-The builder reads a results object's public attributes and fills one report; the renderers
-(text, HTML, LaTeX, markdown) are the report's:
+Each builder reads a results object's public attributes and fills one report; the renderers
+(text, HTML, LaTeX, markdown) are the report's, the same for every kind of fit:
 
 - :class:`Summary`: a GLM (R's ``summary.glm``); a negative binomial fit passes theta and
-  its standard error as ``extra_rows`` (R's ``summary.negbin``).
+  its standard error as ``extra_rows`` (R's ``summary.negbin``);
+- :class:`MultinomialSummary`: a multinomial logit, one section per non-reference class
+  (R's ``summary(nnet::multinom(...))``);
+- :class:`PenalizedSummary`: an elastic-net fit, coefficients and penalty weights only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pandas as pd
 from .format import fmt_bool, fmt_count, fmt_num, fmt_pvalue
 from .report import Report, Section
 
-__all__ = ["Summary"]
+__all__ = ["MultinomialSummary", "PenalizedSummary", "Summary"]
 
 TITLE = "Generalized Linear Model Results"
 
@@ -205,3 +208,140 @@ def _glm_notes(res):
         else:
             notes.append(_COV_NOTES.get(cov_type, f"Standard errors use covariance type {cov_type}."))
     return notes
+
+
+class MultinomialSummary(Report):
+    """Summary of a multinomial logit fit (R: ``summary(nnet::multinom(...))``).
+
+    Parameters
+    ----------
+    results : MultinomialResults
+        Uses ``params``, ``bse``, ``tvalues``, ``pvalues`` (DataFrames: terms x non-reference
+        classes), ``conf_int(alpha)`` (indexed by class and term), ``lr_test()`` and the
+        model-level statistics (``llf``, ``llnull``, ``deviance``, ``aic``, ``bic``,
+        ``prsquared``, ``nobs``, ...).
+    alpha : float, default 0.05
+        The confidence intervals have level ``1 - alpha``.
+    digits : int, default 6
+        Significant digits (p-values use 4, McFadden's pseudo R-squared 4).
+
+    Attributes
+    ----------
+    title : str
+    alpha : float
+    tables : list of pandas.DataFrame
+        ``tables[0]``: the header block (index = item, column ``value``); then one coefficient
+        table per non-reference class (columns ``coef``, ``std err``, ``z``, ``P>|z|`` and the
+        interval bounds).
+    classes : list
+        The non-reference class of each coefficient table.
+    notes : list of str
+    """
+
+    def __init__(self, results, alpha=0.05, *, digits=6):
+        alpha = _check_alpha(alpha)
+        r, d = results, int(digits)
+        lr = r.lr_test()
+        left = [
+            ("Dep. Variable", str(r.endog_name)),
+            ("Classes", _join(r.classes)),
+            ("Reference class", str(r.reference)),
+            ("Method", str(r.method)),
+            ("No. Observations", fmt_count(r.nobs, d)),
+            ("Df Residuals", fmt_count(r.df_resid, d)),
+            ("Df Model", fmt_count(r.df_model, d)),
+            ("Iterations", fmt_count(r.n_iter, d)),
+            ("Converged", fmt_bool(r.converged)),
+        ]
+        right = [
+            ("Log-Likelihood", fmt_num(r.llf, d)),
+            ("LL-Null", fmt_num(r.llnull, d)),
+            ("Residual Deviance", fmt_num(r.deviance, d)),
+            ("AIC", fmt_num(r.aic, d)),
+            ("BIC", fmt_num(r.bic, d)),
+            ("Pseudo R-squ.", fmt_num(r.prsquared, 4)),
+            (f"LR chi2({fmt_count(lr.df)})", fmt_num(lr.statistic, d)),
+            ("LLR p-value", fmt_pvalue(lr.pvalue)),
+        ]
+        ci = r.conf_int(alpha)
+        lo, hi = _interval_labels(alpha)
+        classes = list(r.params.columns)
+        sections = [
+            Section(
+                pd.DataFrame({"coef": r.params[c], "std err": r.bse[c], "z": r.tvalues[c],
+                              "P>|z|": r.pvalues[c], lo: ci.loc[c, "lower"].to_numpy(),
+                              hi: ci.loc[c, "upper"].to_numpy()}, index=r.params.index),
+                title=f"{r.endog_name} = {c} (vs {r.reference})",
+                pvalue_column="P>|z|",
+            )
+            for c in classes
+        ]
+        super().__init__("Multinomial Logit Results", left, right, sections, notes=_multinomial_notes(r),
+                         digits=d)
+        self.alpha = alpha
+        self.classes = classes
+
+
+def _multinomial_notes(r):
+    notes = []
+    if r.n_dropped:
+        notes.append(_dropped_note(r.n_dropped, list(r.dropped_columns or [])))
+    if r.aliased.any():
+        notes.append(_aliased_note(r.aliased.index[r.aliased.to_numpy()]))
+    if not r.converged:
+        notes.append(f"Newton's method did not converge in {r.n_iter} iterations")
+    if r.separation:
+        notes.append("Fitted probabilities numerically 0 or 1 occurred: possible (quasi-)perfect separation")
+    return notes
+
+
+class PenalizedSummary(Report):
+    """Summary of an elastic-net fit: the fit's header and the coefficients with their penalty weights.
+
+    Parameters
+    ----------
+    results : PenalizedResults
+        Uses ``family``, ``nobs``, ``alpha``, ``l1_ratio``, ``objective``, ``deviance``,
+        ``n_nonzero``, ``params``, ``penalty_weights``, ``n_iter``, ``converged`` and ``kkt_max``.
+
+    Attributes
+    ----------
+    title : str
+    tables : list of pandas.DataFrame
+        ``tables[0]``: the header block (index = item, column ``value``); ``tables[1]``: the
+        columns ``coef`` and ``penalty weight``, indexed by term.
+    notes : list of str
+        :attr:`NOTE`: why there are no standard errors.
+
+    Notes
+    -----
+    The line under the table states the objective that was minimised (:attr:`OBJECTIVE`).
+    """
+
+    NOTE = ("Penalized estimates: the usual standard errors, z/t statistics, p-values and confidence "
+            "intervals are not valid (the estimates are shrunk towards 0 and, with an L1 penalty, the "
+            "selected terms depend on the data), so none are reported.")
+    OBJECTIVE = ("Objective: 1/(2 sum w) sum w d(y, mu) + alpha * sum_j v_j "
+                 "(l1_ratio |b_j| + (1 - l1_ratio)/2 b_j^2)")
+
+    def __init__(self, results):
+        r = results
+        left = [
+            ("Family", str(r.family.name)),
+            ("Link", str(r.family.link.name)),
+            ("No. observations", fmt_count(r.nobs)),
+            ("alpha (penalty)", fmt_num(r.alpha)),
+            ("l1_ratio", fmt_num(r.l1_ratio)),
+        ]
+        right = [
+            # the objective to 10 digits: it is what the solver compares across fits and paths
+            ("Objective", f"{r.objective:.10g}"),
+            ("Deviance", fmt_num(r.deviance)),
+            ("Non-zero coefficients", f"{r.n_nonzero} of {len(r.params)}"),
+            ("Iterations", fmt_count(r.n_iter)),
+            ("Converged", str(r.converged)),
+            ("Max KKT violation", f"{r.kkt_max:.2e}"),
+        ]
+        table = pd.DataFrame({"coef": r.params, "penalty weight": r.penalty_weights})
+        super().__init__("Penalized GLM (elastic net) Results", left, right, [Section(table)],
+                         lines=[self.OBJECTIVE], notes=[self.NOTE])
