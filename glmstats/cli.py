@@ -118,19 +118,6 @@ def _check_column(df: pd.DataFrame, col: str | None, option: str) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def _render(summary: Any, fmt: str) -> str:
-    if fmt == "text":
-        return str(summary)
-    if fmt == "html":
-        return summary._repr_html_()
-    if fmt == "latex":
-        return summary.as_latex()
-    for method in ("as_markdown", "to_markdown"):
-        if hasattr(summary, method):
-            return getattr(summary, method)()
-    raise CLIError("this summary cannot render markdown; use --format text, html or latex")
-
-
 def _cmd_fit(args: argparse.Namespace) -> int:
     import glmstats
 
@@ -147,7 +134,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         missing=args.missing,
     )
     res = model.fit()
-    text = _render(res.summary(), args.format)
+    text = res.summary().render(args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 

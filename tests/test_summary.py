@@ -197,10 +197,14 @@ def test_notes_for_dropped_rows_convergence_separation_and_covariance():
 
 
 def test_negative_binomial_theta_rows():
-    # MASS::glm.nb results carry theta and its standard error
-    s = Summary(make_results(theta=7.462943, theta_se=1.98767))
+    # MASS::glm.nb results carry theta and its standard error; NegativeBinomialResults.summary
+    # passes them as extra rows, formatted with the summary's digits
+    s = Summary(make_results(), extra_rows=[("Theta", 7.462943), ("Std. Err. theta", 1.98767)])
     assert header_value(s, "Theta") == "7.46294"
     assert header_value(s, "Std. Err. theta") == "1.98767"
+    assert list(s.tables[0].index[-2:]) == ["Theta", "Std. Err. theta"]
+    # the GLM summary does not look for a theta attribute
+    assert "Theta" not in Summary(make_results(theta=7.462943, theta_se=1.98767)).tables[0].index
 
 
 def test_large_values_keep_integer_digits():

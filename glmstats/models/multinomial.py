@@ -13,7 +13,6 @@ column.
 """
 from __future__ import annotations
 
-import html
 import warnings
 
 import numpy as np
@@ -21,7 +20,6 @@ import pandas as pd
 from scipy import linalg
 
 from .._lazy import stats
-from tabulate import tabulate
 
 from ..formula.design import build_design, check_formula_arguments
 from ..exceptions import (
@@ -31,14 +29,8 @@ from ..exceptions import (
 )
 from ..engine.gram import CrossProducts, TriangularFactor, row_blocks
 from ..engine.linalg import solve_cholesky, solve_qr
-from ..report.summary import (
-    _LATEX_BOOKTABS_RAW,
-    _LATEX_ESCAPES,
-    _fmt_count,
-    _fmt_num,
-    _fmt_pvalue,
-    _notes_lines,
-)
+from ..report.format import fmt_pvalue
+from ..report.summary import MultinomialSummary
 
 __all__ = ["MultinomialModel", "MultinomialResults", "MultinomialSummary", "multinom"]
 
@@ -449,151 +441,11 @@ class LRTestResult:
         return iter((self.statistic, self.df, self.pvalue))
 
     def __repr__(self):
-        p = _fmt_pvalue(self.pvalue)
+        p = fmt_pvalue(self.pvalue)
         return (f"Likelihood-ratio test against the intercept-only model: chi2({self.df}) = "
                 f"{self.statistic:.6g}, p-value {p if p.startswith('<') else '= ' + p}")
 
     __str__ = __repr__
-
-
-class MultinomialSummary:
-    """Summary of a multinomial logit fit, rendered with tabulate.
-
-    Attributes
-    ----------
-    title : str
-    tables : list of pandas.DataFrame
-        ``tables[0]``: the header block (index = item, column ``value``); then one coefficient
-        table per non-reference class (columns ``coef``, ``std err``, ``z``, ``P>|z|`` and the
-        interval bounds).
-    classes : list
-        The non-reference class of each coefficient table.
-    notes : list of str
-    """
-
-    def __init__(self, results, alpha=0.05, *, digits=6):
-        alpha = float(alpha)
-        if not 0.0 < alpha < 1.0:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
-        self.alpha, self.digits = alpha, int(digits)
-        self.title = "Multinomial Logit Results"
-        r, d = results, self.digits
-        lr = r.lr_test()
-        self._left = [
-            ("Dep. Variable", str(r.endog_name)),
-            ("Classes", ", ".join(map(str, r.classes))),
-            ("Reference class", str(r.reference)),
-            ("Method", r.method),
-            ("No. Observations", _fmt_count(r.nobs, d)),
-            ("Df Residuals", _fmt_count(r.df_resid, d)),
-            ("Df Model", _fmt_count(r.df_model, d)),
-            ("Iterations", _fmt_count(r.n_iter, d)),
-            ("Converged", "yes" if r.converged else "no"),
-        ]
-        self._right = [
-            ("Log-Likelihood", _fmt_num(r.llf, d)),
-            ("LL-Null", _fmt_num(r.llnull, d)),
-            ("Residual Deviance", _fmt_num(r.deviance, d)),
-            ("AIC", _fmt_num(r.aic, d)),
-            ("BIC", _fmt_num(r.bic, d)),
-            ("Pseudo R-squ.", _fmt_num(r.prsquared, 4)),
-            (f"LR chi2({_fmt_count(lr.df)})", _fmt_num(lr.statistic, d)),
-            ("LLR p-value", _fmt_pvalue(lr.pvalue)),
-        ]
-        items = self._left + self._right
-        header = pd.DataFrame({"value": [v for _, v in items]}, index=pd.Index([k for k, _ in items], name="item"))
-        ci = r.conf_int(alpha)
-        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
-        self.classes = list(r.params.columns)
-        self.tables = [header] + [
-            pd.DataFrame({"coef": r.params[c], "std err": r.bse[c], "z": r.tvalues[c], "P>|z|": r.pvalues[c],
-                          lo: ci.loc[c, "lower"].to_numpy(), hi: ci.loc[c, "upper"].to_numpy()},
-                         index=r.params.index)
-            for c in self.classes]
-        self._section = [f"{r.endog_name} = {c} (vs {r.reference})" for c in self.classes]
-        self.notes = []
-        if r.n_dropped:
-            cols = f" (missing values in: {', '.join(map(str, r.dropped_columns))})" if r.dropped_columns else ""
-            self.notes.append(f"{r.n_dropped} observation{'s' if r.n_dropped != 1 else ''} deleted due to "
-                              f"missingness{cols}")
-        if r.aliased.any():
-            self.notes.append("Coefficients not defined because of singularities: "
-                              + ", ".join(r.aliased.index[r.aliased.to_numpy()]))
-        if not r.converged:
-            self.notes.append(f"Newton's method did not converge in {r.n_iter} iterations")
-        if r.separation:
-            self.notes.append("Fitted probabilities numerically 0 or 1 occurred: possible (quasi-)perfect separation")
-
-    def _header_rows(self, colon=True):
-        sep = ":" if colon else ""
-        rows = []
-        for i in range(max(len(self._left), len(self._right))):
-            row = []
-            for side in (self._left, self._right):
-                row += [side[i][0] + sep, side[i][1]] if i < len(side) else ["", ""]
-            rows.append(row)
-        return rows
-
-    def _coef_rows(self, table):
-        headers = [""] + list(table.columns)
-        rows = [[str(name)] + [_fmt_pvalue(v) if col == "P>|z|" else _fmt_num(v, self.digits)
-                               for col, v in rec.items()] for name, rec in table.iterrows()]
-        return headers, rows
-
-    def as_text(self):
-        """Plain-text report."""
-        head = tabulate(self._header_rows(), tablefmt="plain", disable_numparse=True,
-                        colalign=("left", "right", "left", "right")).splitlines()
-        blocks = []
-        for section, table in zip(self._section, self.tables[1:]):
-            headers, rows = self._coef_rows(table)
-            blocks.append((section, tabulate(rows, headers=headers, tablefmt="plain", disable_numparse=True,
-                                             colalign=("left",) + ("right",) * (len(headers) - 1)).splitlines()))
-        width = max(len(line) for line in head + [l for _, b in blocks for l in b] + [self.title])
-        lines = [self.title.center(width).rstrip(), "=" * width] + head
-        for section, block in blocks:
-            lines += ["=" * width, section, "-" * width, block[0], "-" * width] + block[1:]
-        lines.append("=" * width)
-        return "\n".join(lines + _notes_lines(self.notes))
-
-    def __str__(self):
-        return self.as_text()
-
-    __repr__ = __str__
-
-    def as_html(self):
-        """HTML report (title, header table, one table per class, notes)."""
-        parts = ['<div class="glmstats-summary">', f"<p><strong>{html.escape(self.title)}</strong></p>",
-                 tabulate(self._header_rows(), tablefmt="html", disable_numparse=True)]
-        for section, table in zip(self._section, self.tables[1:]):
-            headers, rows = self._coef_rows(table)
-            parts += [f"<p><em>{html.escape(section)}</em></p>",
-                      str(tabulate(rows, headers=headers, tablefmt="html", disable_numparse=True))]
-        if self.notes:
-            parts.append("<p>Notes:</p>\n<ol>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ol>")
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_html_(self):
-        return self.as_html()
-
-    def as_latex(self):
-        """LaTeX report: a ``table`` with booktabs tabulars (needs ``\\usepackage{booktabs}``)."""
-        esc = lambda s: str(s).translate(_LATEX_ESCAPES)
-        parts = ["\\begin{table}[htbp]", "\\centering", "\\caption{" + esc(self.title) + "}",
-                 tabulate([[esc(c) for c in row] for row in self._header_rows()], tablefmt=_LATEX_BOOKTABS_RAW,
-                          disable_numparse=True, colalign=("left", "right", "left", "right"))]
-        for section, table in zip(self._section, self.tables[1:]):
-            headers, rows = self._coef_rows(table)
-            parts += ["", "\\medskip", esc(section) + "\\par",
-                      tabulate([[esc(c) for c in row] for row in rows], headers=[esc(h) for h in headers],
-                               tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
-                               colalign=("left",) + ("right",) * (len(headers) - 1))]
-        if self.notes:
-            parts += ["", "\\medskip", "Notes:\\par"]
-            parts += [f"{esc(f'[{i}]')} {esc(n)}\\par" for i, n in enumerate(self.notes, 1)]
-        parts.append("\\end{table}")
-        return "\n".join(parts)
 
 
 # --- numerics (arrays only) ------------------------------------------------------------

@@ -425,6 +425,22 @@ class NegativeBinomialResults(GLMResults):
     def twologlik(self):
         return 2.0 * self.llf
 
+    def summary(self, alpha=0.05):
+        """The GLM summary with theta and its standard error in the header (R: ``summary.negbin``).
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            The confidence intervals have level ``1 - alpha``.
+
+        Returns
+        -------
+        glmstats.report.summary.Summary
+        """
+        from ..report.summary import Summary
+
+        return Summary(self, alpha=alpha, extra_rows=[("Theta", self.theta), ("Std. Err. theta", self.theta_se)])
+
     def __repr__(self):
         return (f"<NegativeBinomialResults: theta={self.theta:.6g} (se {self.theta_se:.3g}), link={self.family.link.name}, "
                 f"nobs={self.nobs:g}, deviance={self.deviance:.6g}>")

@@ -32,7 +32,6 @@ accepted (see :func:`check_convex`): then F is convex in b and the solution is u
 l1_ratio < 1 and penalized columns).
 """
 
-import textwrap
 import warnings
 
 import numpy as np
@@ -40,6 +39,7 @@ import pandas as pd
 
 from ..exceptions import ConvergenceWarning
 from ..engine.irls import GLMData, data_blocks, irls, new_accumulator
+from ..report.summary import PenalizedSummary
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
            "check_convex", "penalized_objective"]
@@ -486,50 +486,6 @@ class PenalizedResults:
     def __repr__(self):
         return (f"<PenalizedResults {self.family!r} alpha={self.alpha:g} l1_ratio={self.l1_ratio:g} "
                 f"objective={self.objective:.10g} nonzero={self.n_nonzero}/{len(self.params)}>")
-
-
-class PenalizedSummary:
-    """Summary of a penalized fit; ``str()`` gives the text, ``.tables`` the DataFrames."""
-
-    NOTE = ("Penalized estimates: the usual standard errors, z/t statistics, p-values and confidence "
-            "intervals are not valid (the estimates are shrunk towards 0 and, with an L1 penalty, the "
-            "selected terms depend on the data), so none are reported.")
-
-    def __init__(self, res):
-        self.res = res
-        fam = res.family
-        self.info = pd.DataFrame({"value": [
-            getattr(fam, "name", type(fam).__name__), fam.link.name, str(res.nobs), f"{res.alpha:.6g}",
-            f"{res.l1_ratio:.6g}", f"{res.objective:.10g}", f"{res.deviance:.6g}",
-            f"{res.n_nonzero} of {len(res.params)}", str(res.n_iter), str(res.converged),
-            f"{res.kkt_max:.2e}"]},
-            index=["Family", "Link", "No. observations", "alpha (penalty)", "l1_ratio", "Objective",
-                   "Deviance", "Non-zero coefficients", "Iterations", "Converged", "Max KKT violation"])
-        self.coefficients = pd.DataFrame({"coef": res.params, "penalty_weight": res.penalty_weights})
-        self.tables = [self.info, self.coefficients]
-
-    def __str__(self):
-        try:
-            from tabulate import tabulate
-
-            head = tabulate([[k, v] for k, v in self.info["value"].items()], tablefmt="plain")
-            coef = tabulate([[k, f"{c:.6g}", f"{w:g}"] for k, (c, w) in self.coefficients.iterrows()],
-                            headers=["", "coef", "penalty weight"], tablefmt="simple")
-        except ImportError:  # pragma: no cover - tabulate is a dependency
-            head = self.info.to_string(header=False)
-            coef = self.coefficients.to_string()
-        title = "Penalized GLM (elastic net) Results"
-        objective = ("Objective: 1/(2 sum w) sum w d(y, mu) + alpha * sum_j v_j "
-                     "(l1_ratio |b_j| + (1 - l1_ratio)/2 b_j^2)")
-        rule = "=" * max(len(title), 78)
-        note = textwrap.fill("Note: " + self.NOTE, width=len(rule))
-        return "\n".join([title, rule, head, rule, coef, rule, objective, note])
-
-    def __repr__(self):
-        return str(self)
-
-    def _repr_html_(self):
-        return ("<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</pre>")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,124 +1,43 @@
-"""Summary report of a fitted GLM, rendered with tabulate.
+"""Summaries of fitted models, built as :class:`~glmstats.report.report.Report` data.
 
-The report holds R's ``summary.glm`` information (family, link, dispersion,
-deviances, AIC, iterations, the coefficient table, notes on dropped rows and
-aliased terms) laid out as a header block of two key/value columns and a
-coefficient table, in plain text, HTML, LaTeX and Markdown.
+Each builder reads a results object's public attributes and fills one report; the renderers
+(text, HTML, LaTeX, markdown) are the report's, the same for every kind of fit:
+
+- :class:`Summary`: a GLM (R's ``summary.glm``); a negative binomial fit passes theta and
+  its standard error as ``extra_rows`` (R's ``summary.negbin``);
+- :class:`MultinomialSummary`: a multinomial logit, one section per non-reference class
+  (R's ``summary(nnet::multinom(...))``);
+- :class:`PenalizedSummary`: an elastic-net fit, coefficients and penalty weights only.
 """
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
-from tabulate import DataRow, Line, TableFormat, tabulate
 
-__all__ = ["Summary"]
+from .format import fmt_bool, fmt_count, fmt_num, fmt_pvalue
+from .report import Report, Section
+
+__all__ = ["MultinomialSummary", "PenalizedSummary", "Summary"]
 
 TITLE = "Generalized Linear Model Results"
-
-# R's format.pval prints "<2e-16" below the machine epsilon.
-_PVALUE_FLOOR = float(np.finfo(float).eps)
 
 _COV_NOTES = {
     "cluster": "Standard errors are cluster-robust (HC1-type small-sample adjustment; "
     "R: sandwich::vcovCL).",
 }
 
-# One pass over the characters, so that the replacements are never escaped again.
-# Brackets are braced: a "[" after "\\" would otherwise be read as "\\[<length>]".
-_LATEX_ESCAPES = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-        "|": r"\textbar{}",
-        "[": "{[}",
-        "]": "{]}",
-    }
-)
 
-_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in "\\|*_`"})
+def _check_alpha(alpha):
+    alpha = float(alpha)
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    return alpha
 
 
-def _latex_begin(colwidths, colaligns):
-    spec = "".join("r" if a in ("right", "decimal") else "l" for a in colaligns)
-    return "\\begin{tabular}{" + spec + "}\n\\toprule"
-
-
-# tabulate's own "latex_booktabs" escapes every cell again; the cells here are
-# escaped beforehand (braces included), so the format must leave them alone.
-_LATEX_BOOKTABS_RAW = TableFormat(
-    lineabove=_latex_begin,
-    linebelowheader=Line("\\midrule", "", "", ""),
-    linebetweenrows=None,
-    linebelow=Line("\\bottomrule\n\\end{tabular}", "", "", ""),
-    headerrow=DataRow("", "&", "\\\\"),
-    datarow=DataRow("", "&", "\\\\"),
-    padding=1,
-    with_header_hide=None,
-)
-
-
-def _fmt_num(x, digits=6):
-    """Format a number with `digits` significant digits; NaN/None -> "NA"."""
-    if x is None:
-        return "NA"
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if np.isnan(x):
-        return "NA"
-    if np.isinf(x):
-        return "Inf" if x > 0 else "-Inf"
-    if x == 0:
-        return "0"
-    if 10.0**digits <= abs(x) < 1e15:
-        # Integer part alone already carries >= digits significant digits;
-        # avoid the exponent form "1.23457e+06" for large deviances and AICs.
-        return f"{x:.0f}"
-    return f"{x:.{digits}g}"
-
-
-def _fmt_count(x, digits=6):
-    """Format a count or degrees of freedom: integers without decimals."""
-    try:
-        xf = float(x)
-    except (TypeError, ValueError):
-        return "NA" if x is None else str(x)
-    if np.isfinite(xf) and xf == round(xf):
-        return str(int(round(xf)))
-    return _fmt_num(xf, digits)
-
-
-def _fmt_pvalue(p):
-    """Format a p-value as R's ``format.pval`` does at the extremes."""
-    try:
-        p = float(p)
-    except (TypeError, ValueError):
-        return "NA"
-    if np.isnan(p):
-        return "NA"
-    if p < _PVALUE_FLOOR:
-        return "<2e-16"
-    return f"{p:.4g}"
-
-
-def _fmt_bool(x):
-    if x is None:
-        return "NA"
-    return "yes" if bool(x) else "no"
+def _interval_labels(alpha):
+    """Column labels of the interval bounds, ``[0.025`` and ``0.975]`` at alpha = 0.05."""
+    return f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
 
 
 def _as_series(values, index):
@@ -133,18 +52,24 @@ def _as_series(values, index):
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
-def _notes_lines(notes):
-    """The numbered notes under a text summary (none: no lines)."""
-    if not notes:
-        return []
-    return ["Notes:"] + [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
-
-
 def _join(names):
     return ", ".join(str(n) for n in names)
 
 
-class Summary:
+# The notes that GLM and multinomial fits share, worded as R's print methods word them.
+def _dropped_note(n_dropped, columns):
+    word = "observation" if n_dropped == 1 else "observations"
+    note = f"{n_dropped} {word} deleted due to missingness"
+    if columns:
+        note += f" (missing values in: {_join(columns)})"
+    return note
+
+
+def _aliased_note(names):
+    return f"Coefficients not defined because of singularities: {_join(names)}"
+
+
+class Summary(Report):
     """Summary of a fitted GLM (R: ``summary.glm`` / ``print.summary.glm``).
 
     Parameters
@@ -160,10 +85,15 @@ class Summary:
     digits : int, default 6
         Significant digits of the numbers (p-values use 4, and ``"<2e-16"``
         below the machine epsilon, as R).
+    extra_rows : sequence of (str, number), optional
+        Items appended to the right column of the header, formatted with `digits`:
+        what a model adds to the GLM's statistics (the negative binomial's theta and its
+        standard error, as R's ``summary.negbin``).
 
     Attributes
     ----------
     title : str
+    alpha : float
     tables : list of pandas.DataFrame
         ``tables[0]``: the header block, one row per item (index) with a
         column ``value`` of formatted strings. ``tables[1]``: the coefficient
@@ -180,263 +110,238 @@ class Summary:
     use :meth:`_repr_html_`. :meth:`as_latex` needs ``\\usepackage{booktabs}``.
     """
 
-    def __init__(self, results, alpha=0.05, *, digits=6):
-        alpha = float(alpha)
-        if not 0.0 < alpha < 1.0:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    def __init__(self, results, alpha=0.05, *, digits=6, extra_rows=()):
+        alpha = _check_alpha(alpha)
+        digits = int(digits)
+        left, right = _glm_header(results, digits)
+        right += [(str(label), fmt_num(value, digits)) for label, value in extra_rows]
+        table = _glm_coefficients(results, alpha)
+        # the p-value column is the fourth: "P>|z|" or "P>|t|"
+        section = Section(table, pvalue_column=table.columns[3])
+        super().__init__(TITLE, left, right, [section], notes=_glm_notes(results), digits=digits)
         self.alpha = alpha
-        self.digits = int(digits)
-        self.title = TITLE
-        self._left, self._right = self._header_items(results)
-        header = pd.DataFrame(
-            {"value": [v for _, v in self._left + self._right]},
-            index=pd.Index([k for k, _ in self._left + self._right], name="item"),
-        )
-        self.tables = [header, self._coef_table(results)]
-        self.notes = self._notes(results)
 
-    # ---------------------------------------------------------------- content
-    def _header_items(self, res):
-        d = self.digits
-        family = getattr(res, "family", None)
-        link = getattr(family, "link", None)
-        df_resid = getattr(res, "df_resid", np.nan)
-        df_model = getattr(res, "df_model", np.nan)
-        try:
-            df_null = float(df_resid) + float(df_model)
-        except (TypeError, ValueError):
-            df_null = np.nan
+
+def _glm_header(res, d):
+    family = getattr(res, "family", None)
+    link = getattr(family, "link", None)
+    df_resid = getattr(res, "df_resid", np.nan)
+    df_model = getattr(res, "df_model", np.nan)
+    try:
+        df_null = float(df_resid) + float(df_model)
+    except (TypeError, ValueError):
+        df_null = np.nan
+    left = [
+        ("Dep. Variable", str(getattr(res, "endog_name", "NA"))),
+        ("Model family", str(getattr(family, "name", "NA"))),
+        ("Link", str(getattr(link, "name", "NA"))),
+        ("Method", str(getattr(res, "method", "IRLS"))),
+        ("No. Observations", fmt_count(getattr(res, "nobs", None), d)),
+        ("Df Residuals", fmt_count(df_resid, d)),
+        ("Df Model", fmt_count(df_model, d)),
+        ("Dispersion", fmt_num(getattr(res, "scale", None), d)),
+        ("Dispersion method", str(getattr(res, "scale_method", "NA"))),
+        ("Covariance type", str(getattr(res, "cov_type", "nonrobust"))),
+    ]
+    right = [
+        ("Deviance", fmt_num(getattr(res, "deviance", None), d)),
+        ("Pearson chi2", fmt_num(getattr(res, "pearson_chi2", None), d)),
+        ("Null deviance", fmt_num(getattr(res, "null_deviance", None), d)),
+        ("Df Null", fmt_count(df_null, d)),
+        ("Log-Likelihood", fmt_num(getattr(res, "llf", None), d)),
+        ("AIC", fmt_num(getattr(res, "aic", None), d)),
+        ("BIC", fmt_num(getattr(res, "bic", None), d)),
+        ("Iterations", fmt_count(getattr(res, "n_iter", None), d)),
+        ("Converged", fmt_bool(getattr(res, "converged", None))),
+    ]
+    return left, right
+
+
+def _glm_coefficients(res, alpha):
+    params = pd.Series(res.params)
+    names = params.index
+    stat = "t" if bool(getattr(res, "use_t", False)) else "z"
+    ci = pd.DataFrame(res.conf_int(alpha))
+    lo, hi = _interval_labels(alpha)
+    return pd.DataFrame(
+        {
+            "coef": _as_series(params, names),
+            "std err": _as_series(res.bse, names),
+            stat: _as_series(res.tvalues, names),
+            f"P>|{stat}|": _as_series(res.pvalues, names),
+            lo: _as_series(ci.iloc[:, 0], names),
+            hi: _as_series(ci.iloc[:, 1], names),
+        },
+        index=names,
+    )
+
+
+def _glm_notes(res):
+    notes = []
+    n_dropped = getattr(res, "n_dropped", 0) or 0
+    if n_dropped > 0:
+        notes.append(_dropped_note(n_dropped, list(getattr(res, "dropped_columns", None) or [])))
+    aliased = getattr(res, "aliased", None)
+    if aliased is None:
+        aliased = pd.Series(res.params).isna()
+    aliased = pd.Series(aliased)
+    names = list(aliased.index[aliased.astype(bool).to_numpy()])
+    if names:
+        notes.append(_aliased_note(names))
+    converged = getattr(res, "converged", True)
+    if converged is not None and not bool(converged):
+        n_iter = fmt_count(getattr(res, "n_iter", None))
+        notes.append(f"IRLS did not converge in {n_iter} iterations")
+    separation = list(getattr(res, "separation", None) or [])
+    if separation:
+        notes.append(
+            "Fitted probabilities numerically 0 or 1 occurred: possible "
+            f"(quasi-)perfect separation; coefficients involved: {_join(separation)}"
+        )
+    cov_type = str(getattr(res, "cov_type", "nonrobust"))
+    if cov_type != "nonrobust":
+        if cov_type.upper().startswith("HC"):
+            notes.append(
+                f"Standard errors are heteroskedasticity-robust ({cov_type}; "
+                f'R: sandwich::vcovHC(type = "{cov_type}")).'
+            )
+        else:
+            notes.append(_COV_NOTES.get(cov_type, f"Standard errors use covariance type {cov_type}."))
+    return notes
+
+
+class MultinomialSummary(Report):
+    """Summary of a multinomial logit fit (R: ``summary(nnet::multinom(...))``).
+
+    Parameters
+    ----------
+    results : MultinomialResults
+        Uses ``params``, ``bse``, ``tvalues``, ``pvalues`` (DataFrames: terms x non-reference
+        classes), ``conf_int(alpha)`` (indexed by class and term), ``lr_test()`` and the
+        model-level statistics (``llf``, ``llnull``, ``deviance``, ``aic``, ``bic``,
+        ``prsquared``, ``nobs``, ...).
+    alpha : float, default 0.05
+        The confidence intervals have level ``1 - alpha``.
+    digits : int, default 6
+        Significant digits (p-values use 4, McFadden's pseudo R-squared 4).
+
+    Attributes
+    ----------
+    title : str
+    alpha : float
+    tables : list of pandas.DataFrame
+        ``tables[0]``: the header block (index = item, column ``value``); then one coefficient
+        table per non-reference class (columns ``coef``, ``std err``, ``z``, ``P>|z|`` and the
+        interval bounds).
+    classes : list
+        The non-reference class of each coefficient table.
+    notes : list of str
+    """
+
+    def __init__(self, results, alpha=0.05, *, digits=6):
+        alpha = _check_alpha(alpha)
+        r, d = results, int(digits)
+        lr = r.lr_test()
         left = [
-            ("Dep. Variable", str(getattr(res, "endog_name", "NA"))),
-            ("Model family", str(getattr(family, "name", "NA"))),
-            ("Link", str(getattr(link, "name", "NA"))),
-            ("Method", str(getattr(res, "method", "IRLS"))),
-            ("No. Observations", _fmt_count(getattr(res, "nobs", None), d)),
-            ("Df Residuals", _fmt_count(df_resid, d)),
-            ("Df Model", _fmt_count(df_model, d)),
-            ("Dispersion", _fmt_num(getattr(res, "scale", None), d)),
-            ("Dispersion method", str(getattr(res, "scale_method", "NA"))),
-            ("Covariance type", str(getattr(res, "cov_type", "nonrobust"))),
+            ("Dep. Variable", str(r.endog_name)),
+            ("Classes", _join(r.classes)),
+            ("Reference class", str(r.reference)),
+            ("Method", str(r.method)),
+            ("No. Observations", fmt_count(r.nobs, d)),
+            ("Df Residuals", fmt_count(r.df_resid, d)),
+            ("Df Model", fmt_count(r.df_model, d)),
+            ("Iterations", fmt_count(r.n_iter, d)),
+            ("Converged", fmt_bool(r.converged)),
         ]
         right = [
-            ("Deviance", _fmt_num(getattr(res, "deviance", None), d)),
-            ("Pearson chi2", _fmt_num(getattr(res, "pearson_chi2", None), d)),
-            ("Null deviance", _fmt_num(getattr(res, "null_deviance", None), d)),
-            ("Df Null", _fmt_count(df_null, d)),
-            ("Log-Likelihood", _fmt_num(getattr(res, "llf", None), d)),
-            ("AIC", _fmt_num(getattr(res, "aic", None), d)),
-            ("BIC", _fmt_num(getattr(res, "bic", None), d)),
-            ("Iterations", _fmt_count(getattr(res, "n_iter", None), d)),
-            ("Converged", _fmt_bool(getattr(res, "converged", None))),
+            ("Log-Likelihood", fmt_num(r.llf, d)),
+            ("LL-Null", fmt_num(r.llnull, d)),
+            ("Residual Deviance", fmt_num(r.deviance, d)),
+            ("AIC", fmt_num(r.aic, d)),
+            ("BIC", fmt_num(r.bic, d)),
+            ("Pseudo R-squ.", fmt_num(r.prsquared, 4)),
+            (f"LR chi2({fmt_count(lr.df)})", fmt_num(lr.statistic, d)),
+            ("LLR p-value", fmt_pvalue(lr.pvalue)),
         ]
-        # MASS::glm.nb results carry theta; summary.negbin prints it with its SE.
-        if getattr(res, "theta", None) is not None:
-            right.append(("Theta", _fmt_num(res.theta, d)))
-            right.append(("Std. Err. theta", _fmt_num(getattr(res, "theta_se", None), d)))
-        return left, right
-
-    def _coef_table(self, res):
-        params = pd.Series(res.params)
-        names = params.index
-        stat = "t" if bool(getattr(res, "use_t", False)) else "z"
-        ci = pd.DataFrame(res.conf_int(self.alpha))
-        lo = f"[{self.alpha / 2:g}"
-        hi = f"{1 - self.alpha / 2:g}]"
-        table = pd.DataFrame(
-            {
-                "coef": _as_series(params, names),
-                "std err": _as_series(res.bse, names),
-                stat: _as_series(res.tvalues, names),
-                f"P>|{stat}|": _as_series(res.pvalues, names),
-                lo: _as_series(ci.iloc[:, 0], names),
-                hi: _as_series(ci.iloc[:, 1], names),
-            },
-            index=names,
-        )
-        return table
-
-    def _notes(self, res):
-        notes = []
-        n_dropped = getattr(res, "n_dropped", 0) or 0
-        if n_dropped > 0:
-            word = "observation" if n_dropped == 1 else "observations"
-            note = f"{n_dropped} {word} deleted due to missingness"
-            cols = list(getattr(res, "dropped_columns", None) or [])
-            if cols:
-                note += f" (missing values in: {_join(cols)})"
-            notes.append(note)
-        aliased = getattr(res, "aliased", None)
-        if aliased is None:
-            aliased = pd.Series(res.params).isna()
-        aliased = pd.Series(aliased)
-        names = list(aliased.index[aliased.astype(bool).to_numpy()])
-        if names:
-            notes.append(
-                f"Coefficients not defined because of singularities: {_join(names)}"
+        ci = r.conf_int(alpha)
+        lo, hi = _interval_labels(alpha)
+        classes = list(r.params.columns)
+        sections = [
+            Section(
+                pd.DataFrame({"coef": r.params[c], "std err": r.bse[c], "z": r.tvalues[c],
+                              "P>|z|": r.pvalues[c], lo: ci.loc[c, "lower"].to_numpy(),
+                              hi: ci.loc[c, "upper"].to_numpy()}, index=r.params.index),
+                title=f"{r.endog_name} = {c} (vs {r.reference})",
+                pvalue_column="P>|z|",
             )
-        converged = getattr(res, "converged", True)
-        if converged is not None and not bool(converged):
-            n_iter = _fmt_count(getattr(res, "n_iter", None))
-            notes.append(f"IRLS did not converge in {n_iter} iterations")
-        separation = list(getattr(res, "separation", None) or [])
-        if separation:
-            notes.append(
-                "Fitted probabilities numerically 0 or 1 occurred: possible "
-                f"(quasi-)perfect separation; coefficients involved: {_join(separation)}"
-            )
-        cov_type = str(getattr(res, "cov_type", "nonrobust"))
-        if cov_type != "nonrobust":
-            if cov_type.upper().startswith("HC"):
-                notes.append(
-                    f"Standard errors are heteroskedasticity-robust ({cov_type}; "
-                    f'R: sandwich::vcovHC(type = "{cov_type}")).'
-                )
-            else:
-                notes.append(
-                    _COV_NOTES.get(cov_type, f"Standard errors use covariance type {cov_type}.")
-                )
-        return notes
+            for c in classes
+        ]
+        super().__init__("Multinomial Logit Results", left, right, sections, notes=_multinomial_notes(r),
+                         digits=d)
+        self.alpha = alpha
+        self.classes = classes
 
-    # -------------------------------------------------------- cell matrices
-    def _header_rows(self, colon=True, spacer=False):
-        """Rows of key, value, key, value cells (the two columns side by side).
 
-        With `spacer`, an empty middle cell widens the gap between the halves.
-        """
-        sep = ":" if colon else ""
-        n = max(len(self._left), len(self._right))
-        rows = []
-        for i in range(n):
-            row = []
-            for j, side in enumerate((self._left, self._right)):
-                if spacer and j == 1:
-                    row.append("")
-                if i < len(side):
-                    row += [side[i][0] + sep, side[i][1]]
-                else:
-                    row += ["", ""]
-            rows.append(row)
-        return rows
+def _multinomial_notes(r):
+    notes = []
+    if r.n_dropped:
+        notes.append(_dropped_note(r.n_dropped, list(r.dropped_columns or [])))
+    if r.aliased.any():
+        notes.append(_aliased_note(r.aliased.index[r.aliased.to_numpy()]))
+    if not r.converged:
+        notes.append(f"Newton's method did not converge in {r.n_iter} iterations")
+    if r.separation:
+        notes.append("Fitted probabilities numerically 0 or 1 occurred: possible (quasi-)perfect separation")
+    return notes
 
-    def _coef_rows(self):
-        """Header and formatted rows of the coefficient table ("NA" for NaN)."""
-        table = self.tables[1]
-        pcol = table.columns[3]
-        headers = [""] + [str(c) for c in table.columns]
-        rows = []
-        for name, rec in table.iterrows():
-            cells = [str(name)]
-            for col in table.columns:
-                v = rec[col]
-                cells.append(_fmt_pvalue(v) if col == pcol else _fmt_num(v, self.digits))
-            rows.append(cells)
-        return headers, rows
 
-    # ------------------------------------------------------------- renderers
-    def as_text(self):
-        """Plain-text report.
+class PenalizedSummary(Report):
+    """Summary of an elastic-net fit: the fit's header and the coefficients with their penalty weights.
 
-        Returns
-        -------
-        str
-        """
-        head = tabulate(
-            self._header_rows(spacer=True),
-            tablefmt="plain",
-            disable_numparse=True,
-            colalign=("left", "right", "left", "left", "right"),
-        ).splitlines()
-        headers, rows = self._coef_rows()
-        coef = tabulate(
-            rows,
-            headers=headers,
-            tablefmt="plain",
-            disable_numparse=True,
-            colalign=("left",) + ("right",) * (len(headers) - 1),
-        ).splitlines()
-        width = max(len(line) for line in head + coef + [self.title])
-        lines = [self.title.center(width).rstrip(), "=" * width]
-        lines += head
-        lines += ["=" * width, coef[0], "-" * width] + coef[1:] + ["=" * width]
-        return "\n".join(lines + _notes_lines(self.notes))
+    Parameters
+    ----------
+    results : PenalizedResults
+        Uses ``family``, ``nobs``, ``alpha``, ``l1_ratio``, ``objective``, ``deviance``,
+        ``n_nonzero``, ``params``, ``penalty_weights``, ``n_iter``, ``converged`` and ``kkt_max``.
 
-    def __str__(self):
-        return self.as_text()
+    Attributes
+    ----------
+    title : str
+    tables : list of pandas.DataFrame
+        ``tables[0]``: the header block (index = item, column ``value``); ``tables[1]``: the
+        columns ``coef`` and ``penalty weight``, indexed by term.
+    notes : list of str
+        :attr:`NOTE`: why there are no standard errors.
 
-    def __repr__(self):
-        return self.as_text()
+    Notes
+    -----
+    The line under the table states the objective that was minimised (:attr:`OBJECTIVE`).
+    """
 
-    def as_html(self):
-        """HTML report: title, header table, coefficient table and notes (escaped).
+    NOTE = ("Penalized estimates: the usual standard errors, z/t statistics, p-values and confidence "
+            "intervals are not valid (the estimates are shrunk towards 0 and, with an L1 penalty, the "
+            "selected terms depend on the data), so none are reported.")
+    OBJECTIVE = ("Objective: 1/(2 sum w) sum w d(y, mu) + alpha * sum_j v_j "
+                 "(l1_ratio |b_j| + (1 - l1_ratio)/2 b_j^2)")
 
-        Returns
-        -------
-        str
-        """
-        head = tabulate(self._header_rows(), tablefmt="html", disable_numparse=True,
-                        colalign=("left", "right", "left", "right"))
-        headers, rows = self._coef_rows()
-        coef = tabulate(rows, headers=headers, tablefmt="html", disable_numparse=True,
-                        colalign=("left",) + ("right",) * (len(headers) - 1))
-        parts = ['<div class="glmstats-summary">',
-                 f"<p><strong>{html.escape(self.title)}</strong></p>",
-                 str(head), str(coef)]
-        if self.notes:
-            items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-            parts.append(f"<p>Notes:</p>\n<ol>{items}</ol>")
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_html_(self):
-        return self.as_html()
-
-    def as_latex(self):
-        """LaTeX report: a ``table`` environment with two booktabs tabulars.
-
-        Term names, header values and notes are escaped for LaTeX
-        (``_``, ``%``, ``&``, braces, brackets, ``<``, ``>``, ``|``, ...).
-
-        Returns
-        -------
-        str
-        """
-        esc = lambda s: str(s).translate(_LATEX_ESCAPES)  # noqa: E731
-        head = tabulate([[esc(c) for c in r] for r in self._header_rows()],
-                        tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
-                        colalign=("left", "right", "left", "right"))
-        headers, rows = self._coef_rows()
-        coef = tabulate([[esc(c) for c in r] for r in rows],
-                        headers=[esc(h) for h in headers],
-                        tablefmt=_LATEX_BOOKTABS_RAW, disable_numparse=True,
-                        colalign=("left",) + ("right",) * (len(headers) - 1))
-        parts = ["\\begin{table}[htbp]", "\\centering",
-                 "\\caption{" + esc(self.title) + "}", head, "", "\\medskip", coef]
-        if self.notes:
-            parts += ["", "\\medskip", "\\begin{minipage}{0.95\\linewidth}\\footnotesize",
-                      "Notes:\\par"]
-            parts += [f"{esc(f'[{i}]')} {esc(n)}\\par" for i, n in enumerate(self.notes, 1)]
-            parts.append("\\end{minipage}")
-        parts.append("\\end{table}")
-        return "\n".join(parts)
-
-    def as_markdown(self):
-        """Markdown (GitHub pipe tables) report.
-
-        Returns
-        -------
-        str
-        """
-        esc = lambda s: str(s).translate(_MARKDOWN_ESCAPES)  # noqa: E731
-        head = tabulate([[esc(c) for c in r] for r in self._header_rows(colon=False)],
-                        headers=["", "", "", ""], tablefmt="pipe", disable_numparse=True,
-                        colalign=("left", "right", "left", "right"))
-        headers, rows = self._coef_rows()
-        coef = tabulate([[esc(c) for c in r] for r in rows],
-                        headers=[esc(h) for h in headers], tablefmt="pipe",
-                        disable_numparse=True,
-                        colalign=("left",) + ("right",) * (len(headers) - 1))
-        parts = [f"**{esc(self.title)}**", "", head, "", coef]
-        if self.notes:
-            parts += ["", "Notes:", ""]
-            parts += [f"{i}. {esc(n)}" for i, n in enumerate(self.notes, 1)]
-        return "\n".join(parts)
+    def __init__(self, results):
+        r = results
+        left = [
+            ("Family", str(r.family.name)),
+            ("Link", str(r.family.link.name)),
+            ("No. observations", fmt_count(r.nobs)),
+            ("alpha (penalty)", fmt_num(r.alpha)),
+            ("l1_ratio", fmt_num(r.l1_ratio)),
+        ]
+        right = [
+            # the objective to 10 digits: it is what the solver compares across fits and paths
+            ("Objective", f"{r.objective:.10g}"),
+            ("Deviance", fmt_num(r.deviance)),
+            ("Non-zero coefficients", f"{r.n_nonzero} of {len(r.params)}"),
+            ("Iterations", fmt_count(r.n_iter)),
+            ("Converged", str(r.converged)),
+            ("Max KKT violation", f"{r.kkt_max:.2e}"),
+        ]
+        table = pd.DataFrame({"coef": r.params, "penalty weight": r.penalty_weights})
+        super().__init__("Penalized GLM (elastic net) Results", left, right, [Section(table)],
+                         lines=[self.OBJECTIVE], notes=[self.NOTE])
