@@ -40,3 +40,7 @@ class ProfileWarning(GLMStatsWarning):
 
     R: ``confint`` on a glm returns NA for such a limit (typically under separation).
     """
+
+
+class FitError(ValueError):
+    """IRLS cannot start or cannot find valid coefficients (R's glm.fit errors)."""

@@ -17,7 +17,9 @@ import glmstats as gs
 import glmstats.engine.irls as irls_mod
 from glmstats import families as F
 from glmstats.engine import kernels as W
-from glmstats.engine.irls import GLMData
+from glmstats.engine import blocks
+from glmstats.engine import passes
+from glmstats.engine.data import GLMData
 import _glmref as H
 
 FAST_PAIRS = [
@@ -84,7 +86,7 @@ def test_zero_weights_and_other_links_take_the_generic_kernel():
 
 
 def _fit_case(case, monkeypatch, partition_elements, threads):
-    monkeypatch.setattr(irls_mod, "PARTITION_ELEMENTS", partition_elements)
+    monkeypatch.setattr(blocks, "PARTITION_ELEMENTS", partition_elements)
     monkeypatch.setenv("GLMSTATS_NUM_THREADS", str(threads))
     import warnings
 
@@ -109,11 +111,11 @@ def test_partitioned_passes_match_one_pass(case, monkeypatch):
 
 
 def test_partitions_cover_the_rows_in_powers_of_two():
-    for n in (1, 1000, 2 * irls_mod.PARTITION_ELEMENTS // 11, 10**6, 10**7):
-        parts = irls_mod._partitions(n, 11)
+    for n in (1, 1000, 2 * blocks.PARTITION_ELEMENTS // 11, 10**6, 10**7):
+        parts = blocks.partitions(n, 11)
         assert parts[0][0] == 0 and parts[-1][1] == n
         assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
-        assert len(parts) & (len(parts) - 1) == 0 and len(parts) <= irls_mod.MAX_PARTITIONS
+        assert len(parts) & (len(parts) - 1) == 0 and len(parts) <= blocks.MAX_PARTITIONS
 
 
 def test_absent_weights_and_offset_equal_explicit_ones_and_zeros():
@@ -142,7 +144,7 @@ def test_gamma_log_reuses_its_constant_cross_product(monkeypatch):
     """Gamma with log link has w = prior weights: X'WX is computed once; the same fit as the generic route."""
     X, y = _gamma_log_data()
     fast = gs.GLM(y, X, family=gs.families.Gamma(link="log")).fit(tol=1e-12)
-    monkeypatch.setattr(irls_mod, "kernel_for", lambda family, data: W.GenericKernel(family, data.all_positive))
+    monkeypatch.setattr(passes, "kernel_for", lambda family, data, newton=False: W.GenericKernel(family, data.all_positive))
     generic = gs.GLM(y, X, family=gs.families.Gamma(link="log")).fit(tol=1e-12)
     np.testing.assert_allclose(fast.params, generic.params, rtol=1e-10)
     np.testing.assert_allclose(fast.bse, generic.bse, rtol=1e-10)
@@ -156,14 +158,14 @@ def test_fixed_cross_product_pass_is_redone_in_full_where_a_clamp_acts():
     data = GLMData(X=X, y=y, weights=np.broadcast_to(1.0, (n,)), offset=np.broadcast_to(0.0, (n,)))
     family = gs.families.Gamma(link="log")
     beta = np.array([0.5, 0.3, -0.2, 0.1])
-    plain = irls_mod._evaluate(data, family, beta=beta)
+    plain = passes.evaluate(data, family, beta=beta)
     assert plain.w_is_prior
-    reused = irls_mod._evaluate(data, family, beta=beta, fixed_gram=plain.acc.xtwx.copy())
+    reused = passes.evaluate(data, family, beta=beta, fixed_gram=plain.acc.xtwx.copy())
     np.testing.assert_allclose(reused.acc.xtwz, plain.acc.xtwz, rtol=1e-12)
     far = np.array([-40.0, 0.0, 0.0, 0.0])  # exp(eta) below machine epsilon: R's clamp, w != prior
-    full = irls_mod._evaluate(data, family, beta=far)
+    full = passes.evaluate(data, family, beta=far)
     assert not full.w_is_prior
-    redone = irls_mod._evaluate(data, family, beta=far, fixed_gram=plain.acc.xtwx.copy())
+    redone = passes.evaluate(data, family, beta=far, fixed_gram=plain.acc.xtwx.copy())
     np.testing.assert_allclose(redone.acc.xtwx, full.acc.xtwx, rtol=1e-12)
     np.testing.assert_allclose(redone.acc.xtwz, full.acc.xtwz, rtol=1e-12)
 
@@ -172,14 +174,14 @@ def test_fixed_cross_product_pass_is_redone_in_full_where_a_clamp_acts():
 def test_bad_thread_count_is_named(value, monkeypatch):
     monkeypatch.setenv("GLMSTATS_NUM_THREADS", value)
     with pytest.raises(ValueError, match="GLMSTATS_NUM_THREADS"):
-        irls_mod.n_threads()
+        blocks.n_threads()
 
 
 @pytest.mark.parametrize("partition_elements", [1 << 20, 5000])
 def test_exog_scan_finds_bad_rows_and_constant_columns(partition_elements, monkeypatch):
-    from glmstats.models.glm import _scan_exog
+    from glmstats.models.inputs import scan_exog as _scan_exog
 
-    monkeypatch.setattr(irls_mod, "PARTITION_ELEMENTS", partition_elements)  # one partition, or 8 (in threads)
+    monkeypatch.setattr(blocks, "PARTITION_ELEMENTS", partition_elements)  # one partition, or 8 (in threads)
     n = 70_000  # several row blocks
     rng = np.random.default_rng(2)
     X = np.column_stack([rng.normal(size=n), np.ones(n), np.zeros(n), np.full(n, 2.5), np.ones(n)])
@@ -230,13 +232,13 @@ def test_light_final_pass_changes_no_number(case, tol, monkeypatch):
 def test_a_light_pass_is_made_when_convergence_is_predicted(monkeypatch):
     X, y = _gamma_log_data(n=3000)
     light = []
-    evaluate = irls_mod._evaluate
+    evaluate = irls_mod.evaluate
 
     def counting(*args, **kwargs):
         light.append(kwargs.get("deviance_only", False))
         return evaluate(*args, **kwargs)
 
-    monkeypatch.setattr(irls_mod, "_evaluate", counting)
+    monkeypatch.setattr(irls_mod, "evaluate", counting)
     res = gs.GLM(np.round(y), X, family="poisson").fit()
     assert light[-1] and sum(light) == 1  # the last evaluation, and only it
     assert len(light) == res.n_iter + 1   # the starting pass, then one per iteration
@@ -246,13 +248,14 @@ def test_a_light_pass_is_made_when_convergence_is_predicted(monkeypatch):
 def test_general_product_route_gives_the_symmetric_products_numbers(p):
     """CrossProducts(transposed=True), (X_b' W) X_b for narrow designs, equals the symmetric route B'B."""
     from glmstats.engine.gram import CrossProducts
+    from glmstats.engine.matrix import DenseMatrix
 
     rng = np.random.default_rng(p)
     X, w, z = rng.normal(size=(5000, p)), rng.uniform(0.1, 3.0, 5000), rng.normal(size=5000)
     sym, gen = CrossProducts(p), CrossProducts(p, transposed=True)
     for sl in (slice(0, 1700), slice(1700, 5000)):
-        sym.add(X[sl], w[sl], z[sl])
-        gen.add(X[sl], w[sl], z[sl])
+        sym.add(DenseMatrix(X[sl]), w[sl], z[sl])
+        gen.add(DenseMatrix(X[sl]), w[sl], z[sl])
     np.testing.assert_allclose(gen.xtwx, sym.xtwx, rtol=1e-12)
     np.testing.assert_allclose(gen.xtwz, sym.xtwz, rtol=1e-12)
     np.testing.assert_allclose(gen.xtwx, (X * w[:, None]).T @ X, rtol=1e-12)

@@ -21,10 +21,10 @@ import pytest
 from numpy.testing import assert_allclose
 
 import glmstats as gs
+from glmstats.engine.newton import multinomial_derivs as _loglike_derivs
 from glmstats.models.multinomial import (
     MultinomialModel,
     MultinomialResults,
-    _loglike_derivs,
     multinom,
 )
 
@@ -189,7 +189,7 @@ def test_freq_weights_equal_repeated_rows(case, res):
 
 def test_gradient_and_information_match_finite_differences(case, res):
     m = res.model
-    X, codes, w = m._X, m._codes, m._w
+    X, codes, w = m.X, m.codes, m.freq_weights
     rng = np.random.default_rng(1)
     B = res.params.to_numpy() + 0.3 * rng.standard_normal(res.params.shape)
     _, grad, info = _loglike_derivs(X, codes, w, B)

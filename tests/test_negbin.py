@@ -143,9 +143,9 @@ def test_quine_results_api(quine_fit):
     assert_allclose(res.bic, -2.0 * res.llf + np.log(res.nobs) * (res.rank + 1), rtol=1e-15)
     assert_allclose(res.twologlik, 2.0 * res.llf, rtol=1e-15)
     # R's extractAIC of a negbin (MASS::extractAIC.negbin, drop1's anchor) does not count theta
-    assert_allclose(res._extract_aic, res.aic - 2.0, rtol=1e-15)
+    assert_allclose(res.extract_aic, res.aic - 2.0, rtol=1e-15)
     # llf is the family's log-likelihood at theta (scipy's nbinom: size theta, p = theta / (theta + mu))
-    y = res.model._y
+    y = res.fit_state.data.y
     mu = res.fittedvalues.to_numpy()
     assert_allclose(res.llf, stats.nbinom.logpmf(y, res.theta, res.theta / (res.theta + mu)).sum(), rtol=1e-12)
     # llnull: the intercept-only model at the final theta (mu = mean(y) without an offset)
@@ -216,9 +216,9 @@ def test_score_equations_at_the_estimate(quine_fit):
     """At the converged ML both scores vanish: X' (w mu.eta (y - mu) / V(mu)) for b, theta.ml's for theta."""
     res = quine_fit
     d = res.model.data
-    mu, eta = res._mu, res._eta
+    mu, eta = res.fit_state.mu, res.fit_state.eta
     fam = res.family
-    score_b = d.X.T @ (d.weights * fam.link.inverse_deriv(eta) * (d.y - mu) / fam.variance(mu))
+    score_b = d.X.rmatvec(d.weights * fam.link.inverse_deriv(eta) * (d.y - mu) / fam.variance(mu))
     assert np.max(np.abs(score_b)) < 1e-9
     h = 1e-6 * res.theta
     ll = [stats.nbinom.logpmf(d.y, t, t / (t + mu)).sum() for t in (res.theta - h, res.theta, res.theta + h)]

@@ -182,7 +182,7 @@ def test_integer_weights_are_replicated_rows():
     r1 = gs.glm("y ~ x1 + C(grp)", d.assign(w=w), family=fam, var_weights="w").fit(tol=1e-15)
     r2 = gs.glm("y ~ x1 + C(grp)", d.loc[d.index.repeat(w)].reset_index(drop=True), family=fam).fit(tol=1e-15)
     assert_allclose(r1.llf, r2.llf, rtol=1e-11)
-    assert_allclose(phi_mle(r1.model._y, r1._mu, 1.5, w)[0], phi_mle(r2.model._y, r2._mu, 1.5)[0], rtol=1e-10)
+    assert_allclose(phi_mle(r1.fit_state.data.y, r1.fit_state.mu, 1.5, w)[0], phi_mle(r2.fit_state.data.y, r2.fit_state.mu, 1.5)[0], rtol=1e-10)
 
 
 def test_power_one_and_two_agree_with_poisson_and_gamma():

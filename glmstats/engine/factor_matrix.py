@@ -7,12 +7,18 @@ and factor they take 12 MB. :class:`FactorMatrix` keeps the numeric columns as a
 dense block and each factor as codes, and computes what IRLS needs without ever
 forming the dummy columns:
 
-- ``X @ b``: the dense part times its coefficients plus, per factor, a lookup of the
-  level's coefficient;
+- ``X b`` (``matvec``): the dense part times its coefficients plus, per factor, a lookup of the
+  level's coefficient; ``X'v`` (``rmatvec``): the dense part's product plus per-level sums;
 - X'WX and X'Wz (:class:`FactorCrossProducts`): the dense block's cross-product, the
   weighted level counts (a diagonal block per factor), the weighted per-level sums
   of the dense columns (factor x dense blocks) and the weighted counts of level
   pairs (factor x factor blocks).
+
+- a subset of columns (``columns``): the kept dense columns, and per factor its codes looked up
+  in a table that sends a dropped level's code to 0 ("no column"), so that the n x p dummy matrix
+  is never formed (anova, drop1 and profile intervals refit column subsets).
+
+It implements the design-matrix protocol (:mod:`glmstats.engine.matrix`).
 
 Code 0 means "no column" (the reference level of a treatment contrast); code c >= 1
 means column ``cols[c - 1]``.
@@ -21,12 +27,14 @@ means column ``cols[c - 1]``.
 import numpy as np
 from scipy import sparse
 
-from . import linalg
+from . import blocks, linalg
+from .gram import cholesky_covariance
+from .matrix import DesignMatrix
 
 __all__ = ["FactorMatrix", "FactorCrossProducts"]
 
 
-class FactorMatrix:
+class FactorMatrix(DesignMatrix):
     """An n x p design: dense columns plus factors kept as codes.
 
     Parameters
@@ -41,11 +49,6 @@ class FactorMatrix:
         Total number of columns.
     """
 
-    ndim = 2
-    dtype = np.dtype(float)
-    #: rows per block in IRLS passes: the work per row is small, so blocks can be long
-    block_rows = 1 << 16
-
     def __init__(self, dense, dense_cols, factors, p):
         self.dense = np.ascontiguousarray(dense, dtype=float)
         self.dense_cols = np.asarray(dense_cols, dtype=np.intp)
@@ -59,14 +62,46 @@ class FactorMatrix:
         return FactorMatrix(self.dense[key], self.dense_cols, [(c[key], cols) for c, cols in self.factors],
                             self.shape[1])
 
-    def __matmul__(self, beta):
+    def matvec(self, beta):
         beta = np.asarray(beta, dtype=float)
-        eta = np.dot(self.dense, beta[self.dense_cols])  # np.dot releases the GIL (glmstats.gram)
+        eta = np.dot(self.dense, beta[self.dense_cols])  # np.dot releases the GIL (glmstats.engine.gram)
         for codes, cols in self.factors:
             eta += np.concatenate(([0.0], beta[cols]))[codes]
         return eta
 
-    def toarray(self):
+    def rmatvec(self, v):
+        out = np.zeros(self.shape[1])
+        out[self.dense_cols] = np.dot(v, self.dense)
+        for codes, cols in self.factors:
+            out[cols] = np.bincount(codes, weights=v, minlength=len(cols) + 1)[1:]
+        return out
+
+    def cross_products(self, one_thread=False):
+        return FactorCrossProducts(self)
+
+    def block_rows(self, one_thread=False):
+        return blocks.FACTOR_BLOCK_ROWS
+
+    def columns(self, cols):
+        """The columns ``cols`` as a FactorMatrix: a factor's dropped levels get code 0 (no column)."""
+        cols = np.asarray(cols, dtype=np.intp)
+        where = np.full(self.shape[1], -1, dtype=np.intp)
+        where[cols] = np.arange(cols.size)
+        keep = np.flatnonzero(where[self.dense_cols] >= 0)
+        dense = self.dense if keep.size == self.dense.shape[1] else np.take(self.dense, keep, axis=1)
+        factors = []
+        for codes, fcols in self.factors:
+            new = where[fcols]
+            kept = new >= 0
+            if kept.all():
+                factors.append((codes, new))
+            elif kept.any():
+                lookup = np.zeros(fcols.size + 1, dtype=np.intp)
+                lookup[1:][kept] = np.arange(1, int(kept.sum()) + 1)
+                factors.append((lookup[codes], new[kept]))
+        return FactorMatrix(dense, where[self.dense_cols[keep]], factors, cols.size)
+
+    def to_dense(self):
         """The dense n x p matrix (only for small row blocks: this is what the class avoids)."""
         n, p = self.shape
         out = np.zeros((n, p))
@@ -77,19 +112,12 @@ class FactorMatrix:
             out[rows[hit], cols[codes[hit] - 1]] = 1.0
         return out
 
-    def __array__(self, dtype=None, copy=None):
-        out = self.toarray()
-        return out if dtype is None else out.astype(dtype)
+    def numeric_columns(self):
+        return [(int(j), self.dense[:, i]) for i, j in enumerate(self.dense_cols)]
 
-    def __getitem__(self, key):
-        """Dense rows (and columns): ``X[rows]`` or ``X[rows, cols]`` materialised as an ndarray."""
-        if isinstance(key, tuple):
-            rows, cols = key
-            return self.rows(rows).toarray()[:, cols]
-        return self.rows(key).toarray()
-
-    def cross_products(self):
-        return FactorCrossProducts(self)
+    def __repr__(self):
+        return (f"FactorMatrix({self.shape[0]} x {self.shape[1]}: {self.dense.shape[1]} dense columns, "
+                f"factors of {[len(c) + 1 for _, c in self.factors]} codes)")
 
 
 def _one_hot(codes, n_levels, values):
@@ -164,7 +192,7 @@ class FactorCrossProducts:
     @property
     def diagonal_cols(self):
         """Columns of the largest factor: their block of X'WX is diagonal (each row has one level), so the
-        solve can eliminate them first (:func:`glmstats.linalg.solve_schur`); None when no factor is large."""
+        solve can eliminate them first (:func:`glmstats.engine.linalg.solve_schur`); None when no factor is large."""
         sizes = [len(cols) for _, cols in self.template.factors]
         if not sizes or max(sizes) < 64:
             return None
@@ -216,8 +244,24 @@ class FactorCrossProducts:
             b[ck] = self.fz[k][1:]
         return b[cols]
 
+    def solve(self, rank_tol):
+        """The step with the largest factor eliminated first when it is large (:func:`glmstats.engine.linalg.
+        solve_schur`), else by Cholesky of the whole X'WX; None when the QR route is needed."""
+        parts = self.schur_parts()
+        step = linalg.solve_schur(parts) if parts is not None else None
+        return step if step is not None else linalg.solve_cholesky(self.xtwx, self.xtwz)
+
+    def covariance(self, kept):
+        """(r, cov_unscaled, gram): the inverse by blocks (r computed on demand from this accumulator) when a
+        large factor allows it, else the Cholesky factor of X_k'WX_k; None when the QR route is needed."""
+        parts = self.schur_parts() if kept.all() else None
+        cov = linalg.schur_inverse(parts) if parts is not None else None
+        if cov is not None:
+            return None, cov, self
+        return cholesky_covariance(self, kept)
+
     def schur_parts(self):
-        """The pieces :func:`glmstats.linalg.solve_schur` needs, or None without a large factor."""
+        """The pieces :func:`glmstats.engine.linalg.solve_schur` needs, or None without a large factor."""
         d = self.diagonal_cols
         if d is None:
             return None

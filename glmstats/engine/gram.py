@@ -15,73 +15,31 @@ partitions:
   falls back to it when X'WX is too ill-conditioned for a Cholesky solve.
 
 Both reduce to the same summary, an upper-triangular R with R'R = X'WX and the
-projection q = R^{-T} X'Wz, which :mod:`glmstats.linalg` solves.
+projection q = R^{-T} X'Wz, which :mod:`glmstats.engine.linalg` solves. Every accumulator has the
+same interface: ``add(X_block, w, z)`` (X_block a design matrix, :mod:`glmstats.engine.matrix`),
+``merge(other)``, ``solve(rank_tol)`` (the step, or None when the QR route is needed) and
+``covariance(kept)`` (what the covariance needs, or None likewise); a design matrix with another
+structure brings its own (:class:`glmstats.engine.factor_matrix.FactorCrossProducts`).
 
 The block products are written ``np.dot(A, B)``, not ``A @ B``: numpy's matmul keeps the GIL
 during its BLAS call, np.dot releases it, and only then do the partitions of a pass, evaluated
-in threads (:mod:`glmstats.irls`), run their products in parallel (measured here: two threads
+in threads (:mod:`glmstats.engine.passes`), run their products in parallel (measured here: two threads
 took as long as one with ``@``, half as long with np.dot).
 """
 
-import threading
-
 import numpy as np
 
-__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "row_blocks", "vector_blocks", "scratch",
-           "DEFAULT_BLOCK_ELEMENTS", "SMALL_P", "default_block_rows"]
+from . import linalg
+from .blocks import qr_block_rows, scratch
 
-#: Elements (rows x columns) per block: large enough for BLAS efficiency, small enough for the cache-friendly
-#: temporaries of one block (a few MB).
-DEFAULT_BLOCK_ELEMENTS = 1 << 18
-
-#: Up to this many columns, a pass made in one thread accumulates X'WX as (X_b' W) X_b, a general product
-#: whose left factor is written transposed (rows of length n_b: numpy's elementwise loop runs along them),
-#: in blocks that stay in the core's cache (SMALL_P_BLOCK_ELEMENTS, 256 KB of X): measured here 1.3x
-#: (p = 11) to 4x (p = 3) faster than the symmetric product of W^(1/2) X_b. For wider designs the symmetric
-#: product (half the flops) wins, and passes in several threads need the larger blocks (each numpy call
-#: takes and gives back the GIL: with small blocks two threads spend their time waiting for each other).
-SMALL_P = 12
-SMALL_P_BLOCK_ELEMENTS = 1 << 15
+__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "cholesky_covariance"]
 
 
-def default_block_rows(n, p, small=False):
-    """Rows per block for n rows of p columns: ``DEFAULT_BLOCK_ELEMENTS / p`` (``SMALL_P_BLOCK_ELEMENTS / p``
-    with ``small``: see :class:`CrossProducts`), but at most n / 32, so that the work arrays of a block (about
-    p + 6 doubles a row, per thread) stay a small fraction of X's n p."""
-    elements = SMALL_P_BLOCK_ELEMENTS if small else DEFAULT_BLOCK_ELEMENTS
-    return max(256, min(elements // max(p, 1), -(-n // 32)))
-
-
-def row_blocks(n, p, block_rows=None):
-    """Yield slices covering range(n) in equal blocks of at most ``block_rows`` rows (default:
-    :func:`default_block_rows`); equal sizes keep the per-block work arrays as small as the count allows."""
-    if block_rows is None:
-        block_rows = default_block_rows(n, p)
-    k = max(1, -(-n // block_rows))
-    for i in range(k):
-        yield slice(n * i // k, n * (i + 1) // k)
-
-
-_scratch = threading.local()
-
-
-def scratch(name, rows, cols=None):
-    """A work array of shape (rows,) or (rows, cols), kept per thread and reused from block to block and
-    from pass to pass: fresh memory costs page faults on every pass (each thread keeps a few MB).
-
-    The array is valid until the same thread asks for ``name`` again.
-    """
-    buffers = _scratch.__dict__
-    buf = buffers.get(name)
-    tail = () if cols is None else (cols,)
-    if buf is None or buf.shape[0] < rows or buf.shape[1:] != tail:
-        buf = buffers[name] = np.empty((rows,) + tail)
-    return buf[:rows]
-
-
-def vector_blocks(n):
-    """Slices for work on n-vectors alone (checks, fitted values): 32768 rows, 256 KB a temporary."""
-    return row_blocks(n, 1, block_rows=1 << 15)
+def cholesky_covariance(acc, kept):
+    """``(r, None, None)`` with r the triangular factor of X_k'WX_k for the kept columns, from an accumulator's
+    X'WX; None when its equilibrated Cholesky declines (the QR route is needed)."""
+    step = linalg.solve_cholesky(acc.xtwx[np.ix_(kept, kept)], acc.xtwz[kept])
+    return None if step is None else (step.r, None, None)
 
 
 class CrossProducts:
@@ -92,7 +50,8 @@ class CrossProducts:
     p : int
         Number of columns of X.
     transposed : bool
-        Accumulate by the general product (X_b' W) X_b (for at most ``SMALL_P`` columns, in small blocks).
+        Accumulate by the general product (X_b' W) X_b (for a narrow design in one thread, in small blocks:
+        see :mod:`glmstats.engine.blocks`).
 
     Notes
     -----
@@ -109,7 +68,8 @@ class CrossProducts:
         self._aug = np.zeros((p + 1, p + 1))
 
     def add(self, X, w, z):
-        """Add the block's X'WX and X'Wz (w: working weights, z: working response)."""
+        """Add the block's X'WX and X'Wz (X: a dense row block; w: working weights, z: working response)."""
+        X = X.array
         m, p = X.shape[0], self.p
         if self.transposed:
             T = scratch("cross_products_t", p * m).reshape(p, m)
@@ -125,7 +85,7 @@ class CrossProducts:
 
     def merge(self, other):
         """Add another accumulator's sums (partitions combined)."""
-        self._aug += other._aug
+        self._aug += other._aug  # noqa: SLF001 -- the same class
         return self
 
     @property
@@ -136,6 +96,13 @@ class CrossProducts:
     @property
     def xtwz(self):
         return self._aug[:self.p, self.p]
+
+    def solve(self, rank_tol):
+        """The weighted least-squares step by Cholesky, or None (ill-conditioned: use the QR route)."""
+        return linalg.solve_cholesky(self.xtwx, self.xtwz)
+
+    def covariance(self, kept):
+        return cholesky_covariance(self, kept)
 
 
 class RightHandSide:
@@ -152,11 +119,17 @@ class RightHandSide:
         self.xtwz = np.zeros(xtwx.shape[0])
 
     def add(self, X, w, z):
-        self.xtwz += np.dot(X.T, w * z)
+        self.xtwz += X.rmatvec(w * z)
 
     def merge(self, other):
         self.xtwz += other.xtwz
         return self
+
+    def solve(self, rank_tol):
+        return linalg.solve_cholesky(self.xtwx, self.xtwz)
+
+    def covariance(self, kept):
+        return cholesky_covariance(self, kept)
 
 
 class TriangularFactor:
@@ -175,17 +148,16 @@ class TriangularFactor:
         self.r_aug = np.zeros((0, p + 1))
 
     def add(self, X, w, z):
-        if not isinstance(X, np.ndarray):  # a FactorMatrix: densify a few rows at a time
-            step = max(1, DEFAULT_BLOCK_ELEMENTS // self.p)
-            for s in range(0, X.shape[0], step):
-                sl = slice(s, s + step)
-                self.add(X.rows(sl).toarray(), w[sl], z[sl])
-            return
-        sw = np.sqrt(w)
-        block = np.empty((X.shape[0], self.p + 1))
-        block[:, :self.p] = X * sw[:, None]
-        block[:, self.p] = z * sw
-        self.r_aug = np.linalg.qr(np.vstack([self.r_aug, block]), mode="r")
+        # in pieces (a block of a structured design, factor codes, is densified a few rows at a time)
+        step = qr_block_rows(self.p + 1)
+        for start in range(0, X.shape[0], step):
+            sl = slice(start, start + step)
+            xb = X.rows(sl).to_dense() if X.shape[0] > step else X.to_dense()
+            sw = np.sqrt(w[sl])
+            block = np.empty((xb.shape[0], self.p + 1))
+            block[:, :self.p] = xb * sw[:, None]
+            block[:, self.p] = z[sl] * sw
+            self.r_aug = np.linalg.qr(np.vstack([self.r_aug, block]), mode="r")
 
     def merge(self, other):
         self.r_aug = np.linalg.qr(np.vstack([self.r_aug, other.r_aug]), mode="r")
@@ -205,3 +177,16 @@ class TriangularFactor:
         k = min(self.r_aug.shape[0], self.p)
         out[:k] = self.r_aug[:k, self.p]
         return out
+
+    @property
+    def residual_norm(self):
+        """||W^(1/2) (z - X b)|| at the least-squares b (the last diagonal entry of the augmented factor)."""
+        return float(abs(self.r_aug[self.p, self.p])) if self.r_aug.shape[0] > self.p else 0.0
+
+    def solve(self, rank_tol):
+        """The step by R's pivoting rule (:func:`glmstats.engine.linalg.solve_qr`); never None."""
+        return linalg.solve_qr(self.r, self.qtz, rank_tol)
+
+    def covariance(self, kept):
+        r = self.r[:, kept]
+        return (np.linalg.qr(r, mode="r") if r.shape[1] else np.zeros((0, 0))), None, None

@@ -1,4 +1,4 @@
-"""The per-row work of one IRLS pass: mean, working weights, working response and deviance of a row block.
+"""The per-row work of one pass: mean, working weights, working response and deviance of a row block.
 
 For a block of rows with linear predictor eta (offset included), IRLS needs
 
@@ -6,7 +6,14 @@ For a block of rows with linear predictor eta (offset included), IRLS needs
 
 the block's deviance sum(prior * d(y, mu)) and whether eta and mu are valid (R's ``valideta`` and
 ``validmu``).  :class:`GenericKernel` computes them from the family's and link's functions, as
-R's ``glm.fit`` does.  For the pairs met most often the formulas simplify, and a kernel that
+R's ``glm.fit`` does; :func:`working_terms` gives the same w and the working residual
+r = (y - mu) / (d mu / d eta) to the results and the inference code (covariance, dispersion,
+sandwich, influence, Rao tests), so the formulas exist once.
+
+The penalized solver asks for the observed (Newton) working weights instead of the Fisher ones
+where the family declares the correction (``family.newton_term``: the log link with a power or
+negative binomial variance), w = prior ((d mu / d eta)^2 / V - (y - mu) k(mu)) and
+z = eta - offset + (y - mu) (d mu / d eta) / (V w / prior); for canonical links both are the same.  For the pairs met most often the formulas simplify, and a kernel that
 evaluates the simplified formulas in place, in buffers reused from block to block, does a
 third of the work:
 
@@ -26,9 +33,9 @@ import numpy as np
 
 from ..families import links as L
 from ..families.interval import OPEN_UNIT
-from .gram import scratch
+from .blocks import scratch
 
-__all__ = ["BlockTerms", "GenericKernel", "kernel_for"]
+__all__ = ["BlockTerms", "GenericKernel", "kernel_for", "working_terms"]
 
 _LOG_EPS = float(np.log(np.finfo(float).eps))   # below it R's log link clamps exp(eta) at eps
 _EXP_MAX = 700.0                                  # exp(eta) stays finite (and its reciprocal normal)
@@ -59,12 +66,43 @@ class BlockTerms:
         self.eta_range, self.w_is_prior = eta_range, w_is_prior
 
 
+def working_terms(family, y, prior, eta, eta_weights=None):
+    """Working weights and working residuals of rows, as R's glm.fit defines them.
+
+    Parameters
+    ----------
+    family : Family
+    y, prior, eta : ndarray
+        Responses, prior weights and linear predictors (offset included) of a block of rows.
+    eta_weights : ndarray, optional
+        The linear predictors at which to evaluate the weights (R: the iterate before the last update),
+        default ``eta``.
+
+    Returns
+    -------
+    w, r : ndarray
+        w = prior (d mu / d eta)^2 / V(mu) and r = (y - mu) / (d mu / d eta) (mu at ``eta``); both 0 for the rows
+        R's fit leaves out (``good``: zero prior weight, d mu / d eta = 0, a non-finite term).
+    """
+    link = family.link
+    with np.errstate(all="ignore"):
+        mu_eta = link.inverse_deriv(eta)
+        r = (y - link.inverse(eta)) / mu_eta
+        if eta_weights is not None:
+            mu_eta = link.inverse_deriv(eta_weights)
+        w = prior * mu_eta ** 2 / family.variance(link.inverse(eta if eta_weights is None else eta_weights))
+    good = (prior > 0) & (mu_eta != 0) & np.isfinite(w) & np.isfinite(r)
+    return np.where(good, w, 0.0), np.where(good, r, 0.0)
+
+
 class GenericKernel:
     """R's glm.fit formulas from any family's and link's functions; rows with zero weight, d mu / d eta = 0 or
-    non-finite terms drop out (R's ``good``)."""
+    non-finite terms drop out (R's ``good``). ``newton``: the observed working weights (see the module notes;
+    the family must declare ``newton_term``)."""
 
-    def __init__(self, family, all_positive):
+    def __init__(self, family, all_positive, newton=False):
         self.family, self.link, self.all_positive = family, family.link, all_positive
+        self.newton_term = family.newton_term if newton else None
 
     def __call__(self, y, prior, offset, eta):
         family, link = self.family, self.link
@@ -74,16 +112,21 @@ class GenericKernel:
         mu = link.inverse(eta)
         valid = link.valid_eta(eta) and family.valid_mu(mu)
         mu_eta = link.inverse_deriv(eta)
-        w = prior * mu_eta ** 2 / family.variance(mu)
-        z = eta - offset + (y - mu) / mu_eta
         if self.all_positive:
             dev = float(np.dot(prior, family.unit_deviance(y, mu)))
-            fast = np.isfinite(w.sum() + z.sum())  # finite sums: every entry is finite
         else:
             pos = prior > 0
             dev = float(np.dot(prior[pos], family.unit_deviance(y[pos], mu[pos])))
-            fast = False
-        if not fast:
+        if self.newton_term is not None:
+            ratio = mu_eta / family.variance(mu)          # the score of row i is prior_i (y_i - mu_i) ratio_i
+            h = mu_eta * ratio - (y - mu) * self.newton_term(mu)
+            good = (prior > 0) & (h > 0) & np.isfinite(h) & np.isfinite(ratio)
+            w = np.where(good, prior * h, 0.0)
+            z = np.where(good, eta - offset + (y - mu) * ratio / np.where(good, h, 1.0), 0.0)
+            return BlockTerms(dev, valid, w, z, (eta.min(), eta.max()))
+        w = prior * mu_eta ** 2 / family.variance(mu)
+        z = eta - offset + (y - mu) / mu_eta
+        if not (self.all_positive and np.isfinite(w.sum() + z.sum())):  # finite sums: every entry is finite
             good = (prior > 0) & (mu_eta != 0) & np.isfinite(w) & np.isfinite(z)
             w, z = np.where(good, w, 0.0), np.where(good, z, 0.0)
         return BlockTerms(dev, valid, w, z, (eta.min(), eta.max()))
@@ -177,14 +220,17 @@ class BinomialLogitKernel(_FastKernel):
         return BlockTerms(dev, True, w, z, (lo, hi))
 
 
-def kernel_for(family, data):
+def kernel_for(family, data, newton=False):
     """A fresh kernel for ``family`` on ``data`` (a GLMData; one kernel per thread: a fast kernel owns its
-    buffers).
+    buffers). ``newton``: observed working weights where the family declares them (``family.newton_term``),
+    the Fisher ones otherwise.
 
     The simplified formulas hold for any family with that variance function and link (the deviance follows
     from the variance): V = mu with the log link (Poisson, quasi-Poisson, Tweedie p = 1), V = mu^2 with the
     log link when y > 0 (Gamma, Tweedie p = 2), V = mu (1 - mu) with the logit link (binomial, quasi-binomial).
     """
+    if newton and family.newton_term is not None:
+        return GenericKernel(family, data.all_positive, newton=True)
     link = family.link
     if data.all_positive:
         if family.variance_power == 1.0 and isinstance(link, L.Log):

@@ -6,8 +6,11 @@ Two routes lead to the same :class:`Step`:
   column-equilibrated cross-product. It declines (returns None) when any column is
   nearly a combination of the earlier ones, which is also when it would lose accuracy;
 - :func:`solve_qr` from the R factor of the weighted design (see
-  :class:`glmstats.gram.TriangularFactor`): R's limited-pivoting rule of LINPACK's
+  :class:`glmstats.engine.gram.TriangularFactor`): R's limited-pivoting rule of LINPACK's
   ``dqrdc2`` (used by ``glm.fit``) decides which columns are aliased.
+
+One equilibrated Cholesky factorisation (:func:`equilibrated_cholesky`) serves both the
+IRLS step and the Newton step of the multinomial model (:func:`solve_spd`, :func:`inverse_spd`).
 
 Threshold. The Cholesky route is used when every pivot of the equilibrated X'WX
 is at least ``MIN_PIVOT`` = 1e-4, i.e. no column has less than 1e-4 of its (weighted)
@@ -21,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from .._lazy import scipy_linalg as linalg
 
-__all__ = ["Step", "SchurParts", "solve_cholesky", "solve_schur", "solve_qr", "MIN_PIVOT", "unscaled_cov",
-           "schur_inverse"]
+__all__ = ["Step", "SchurParts", "equilibrated_cholesky", "solve_cholesky", "solve_schur", "solve_qr", "solve_spd",
+           "inverse_spd", "MIN_PIVOT", "unscaled_cov", "schur_inverse"]
 
 MIN_PIVOT = 1e-4
 
@@ -61,27 +64,68 @@ class Step:
         return int(self.kept.sum())
 
 
+def equilibrated_cholesky(a):
+    """``(lower, d)`` with lower lower' = D^-1 A D^-1, D = diag(A)^(1/2); None when A is not positive definite.
+
+    The diagonal of ``lower`` holds the relative residual norms of each column regressed on the
+    earlier ones (in the metric A): the quantity R's ``dqrdc2`` compares with its tolerance.
+    """
+    d = np.sqrt(np.diag(a))
+    if not (np.all(np.isfinite(d)) and np.all(d > 0)):
+        return None
+    try:
+        return np.linalg.cholesky(a / np.outer(d, d)), d
+    except np.linalg.LinAlgError:
+        return None
+
+
 def solve_cholesky(xtwx, xtwz, min_pivot=MIN_PIVOT):
     """Solve X'WX b = X'Wz by Cholesky, or return None when the QR route is needed.
 
     Notes
     -----
-    With D = diag(X'WX)^(1/2) and L L' = D^-1 X'WX D^-1, the diagonal of L holds the
-    relative residual norms of each column regressed on the earlier ones: exactly the
-    quantity R's ``dqrdc2`` compares with its tolerance.
+    Declines when a pivot of the equilibrated X'WX (:func:`equilibrated_cholesky`) is below
+    ``min_pivot``: a column nearly a combination of the earlier ones.
     """
-    d = np.sqrt(np.diag(xtwx))
-    if not (np.all(np.isfinite(d)) and np.all(d > 0) and np.all(np.isfinite(xtwz))):
+    found = equilibrated_cholesky(xtwx) if np.all(np.isfinite(xtwz)) else None
+    if found is None:
         return None
-    try:
-        lower = np.linalg.cholesky(xtwx / np.outer(d, d))
-    except np.linalg.LinAlgError:
-        return None
+    lower, d = found
     if np.min(np.diag(lower)) < min_pivot:
         return None
     beta = solve_triangular(lower.T, solve_triangular(lower, xtwz / d, lower=True)) / d
     p = xtwx.shape[0]
     return Step(beta=beta, kept=np.ones(p, dtype=bool), r=lower.T * d[None, :])
+
+
+def _unit_scale(a):
+    d = np.sqrt(np.diag(a))
+    d[~(d > 0)] = 1.0
+    return d
+
+
+def solve_spd(a, b):
+    """a^-1 b for a symmetric positive (semi)definite a: equilibrated Cholesky, least squares if it fails."""
+    found = equilibrated_cholesky(a)
+    if found is None:
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+    lower, d = found
+    return solve_triangular(lower.T, solve_triangular(lower, b / d, lower=True)) / d
+
+
+def inverse_spd(a):
+    """a^-1 for a symmetric positive (semi)definite a (symmetrised): equilibrated Cholesky, the pseudo-inverse of
+    the equilibrated matrix if it fails."""
+    found = equilibrated_cholesky(a)
+    if found is None:
+        d = _unit_scale(a)
+        inv = np.linalg.pinv(a / np.outer(d, d))
+    else:
+        lower, d = found
+        linv = solve_triangular(lower, np.eye(d.size), lower=True)
+        inv = linv.T @ linv
+    inv = inv / np.outer(d, d)
+    return (inv + inv.T) / 2.0
 
 
 @dataclass

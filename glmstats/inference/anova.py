@@ -34,7 +34,13 @@ import pandas as pd
 from .._lazy import stats
 
 from ..exceptions import ConvergenceWarning, GLMStatsWarning
-from ..engine.irls import GLMData, evaluate_mu, irls
+from ..engine.blocks import qr_block_rows, row_blocks
+from ..engine.data import GLMData
+from ..engine.gram import TriangularFactor
+from ..engine.irls import evaluate_mu, irls
+from ..engine.kernels import working_terms
+from ..engine.matrix import DenseMatrix
+from ..families import Gaussian
 
 __all__ = ["anova_sequential", "anova", "drop1"]
 
@@ -63,56 +69,6 @@ def _warn_f_fixed(res):
 
 
 # --- terms ---------------------------------------------------------------------------------
-def _split_factors(name):
-    """'a:b' -> {'a', 'b'}, splitting on ':' outside parentheses and brackets."""
-    parts, depth, cur = [], 0, ""
-    for ch in name:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        if ch == ":" and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return frozenset(p.strip() for p in parts)
-
-
-def _terms(res):
-    """The intercept's columns and [(term, columns, factors)] for the other terms, in model order.
-
-    Formula models: the formula's terms (``model.design``). Array models: every column is a
-    term of its own, except a constant column, which plays the intercept.
-    """
-    model = res.model
-    design = getattr(model, "design", None)
-    if design is not None:
-        factors = {}
-        spec = getattr(design, "spec", None)
-        for term in getattr(spec, "term_indices", {}) or {}:
-            name = "Intercept" if str(term) == "1" else str(term)
-            try:
-                factors[name] = frozenset(str(f) for f in term.factors)
-            except AttributeError:
-                pass
-        cols = design.term_columns
-        intercept = list(cols.get("Intercept", []))
-        terms = [(t, list(cols[t]), factors.get(t) or _split_factors(t))
-                 for t in design.term_names if t != "Intercept"]
-        return intercept, terms
-    X = model.data.X
-    intercept = []
-    if model.has_intercept:
-        xs = X[model.data.weights > 0]
-        const = np.flatnonzero(np.all(xs == xs[:1], axis=0) & (xs[0] != 0))
-        intercept = [int(const[0])]
-    names = list(model.exog_names)
-    terms = [(names[j], [j], frozenset([names[j]])) for j in range(X.shape[1]) if j not in intercept]
-    return intercept, terms
-
-
 def _droppable(terms):
     """Terms not contained in another term (R's ``drop.scope``: ``a`` and ``b`` stay while ``a:b`` is in)."""
     out = []
@@ -124,40 +80,31 @@ def _droppable(terms):
 
 # --- fits ------------------------------------------------------------------------------------
 class _SubFit:
-    """Deviance, rank and the working residuals/weights of a (sub)model fit."""
+    """Deviance, rank and the working residuals/weights of a (sub)model fit (R's glm.fit quantities)."""
 
-    def __init__(self, family, data, eta, mu, deviance, rank, eta_weights=None):
+    def __init__(self, family, data, eta, deviance, rank, eta_weights=None):
         self.deviance, self.rank = float(deviance), int(rank)
-        link = family.link
-        with np.errstate(all="ignore"):
-            mu_eta = link.inverse_deriv(eta)
-            r = (data.y - mu) / mu_eta
-            if eta_weights is not None:
-                mu_eta = link.inverse_deriv(eta_weights)
-                mu = link.inverse(eta_weights)
-            w = data.weights * mu_eta ** 2 / family.variance(mu)
-        good = (data.weights > 0) & np.isfinite(w) & np.isfinite(r)
-        self.work_weights = np.where(good, w, 0.0)
-        self.work_resid = np.where(good, r, 0.0)
+        self.work_weights, self.work_resid = working_terms(family, data.y, data.weights, eta, eta_weights)
 
 
 def _full_fit(res, r_weights=False):
     """The fit of ``res``; ``r_weights``: working weights as R's ``m$weights``, i.e. those of the last IRLS
     iteration, evaluated at the coefficients before its update (identical to the final ones once converged)."""
-    eta_w = res._weights_eta if r_weights else None
-    return _SubFit(res.family, res.model.data, res._eta, res._mu, res.deviance, res.rank, eta_weights=eta_w)
+    state = res.fit_state
+    eta_w = state.weights_eta if r_weights else None
+    return _SubFit(res.family, state.data, state.eta, res.deviance, res.rank, eta_weights=eta_w)
 
 
 def _refit(res, cols):
-    """Refit ``res``'s model on the columns ``cols`` (same y, weights, offset, family)."""
-    d = res.model.data
+    """Refit ``res``'s model on the columns ``cols`` (same y, weights, offset, family; a factor-codes design
+    stays codes)."""
+    d = res.fit_state.data
     fam = res.family
     cols = sorted(cols)
     if not cols:  # offset only (R's EMPTY model)
-        eta = d.offset.copy()
-        mu = fam.link.inverse(eta)
-        return _SubFit(fam, d, eta, mu, fam.deviance(d.y, mu, d.weights), 0)
-    sub = GLMData(X=np.ascontiguousarray(d.X[:, cols]), y=d.y, weights=d.weights, offset=d.offset)
+        eta = np.array(d.offset, dtype=float)
+        return _SubFit(fam, d, eta, fam.deviance(d.y, fam.link.inverse(eta), d.weights), 0)
+    sub = d.with_columns(cols)
     tol = min(res.tol, 1e-10)
     maxiter = max(res.maxiter, 100)
     fit = irls(sub, fam, maxiter=maxiter, tol=tol)
@@ -165,8 +112,8 @@ def _refit(res, cols):
         warnings.warn(f"refitting a submodel ({len(cols)} columns) for the analysis of deviance did not converge in "
                       f"{maxiter} iterations (tol={tol:g}); its deviance is the last iterate's",
                       ConvergenceWarning, stacklevel=4)
-    eta, mu = evaluate_mu(sub, fam, fit.beta)
-    return _SubFit(fam, sub, eta, mu, fit.deviance, int(fit.kept.sum()))
+    eta, _ = evaluate_mu(sub, fam, fit.beta)
+    return _SubFit(fam, sub, eta, fit.deviance, int(fit.kept.sum()))
 
 
 def _score_ss(X, small):
@@ -174,18 +121,17 @@ def _score_ss(X, small):
 
     r, w are the working residuals and weights of the smaller fit; the regression is Gaussian
     with an identity link, so this is the weighted regression sum of squares of r on X, measured
-    (as glm.fit does) from r's weighted mean.
+    (as glm.fit does) from r's weighted mean. The regression is run by the engine, like any fit
+    (row blocks, a factor-codes design kept as codes, R's aliasing rule).
     """
     w, r = small.work_weights, small.work_resid
     pos = w > 0
-    w, r, X = w[pos], r[pos], X[pos]
-    sw = np.sqrt(w)
-    rbar = np.sum(w * r) / np.sum(w)
-    null = float(np.sum(w * (r - rbar) ** 2))
+    rbar = np.sum(w[pos] * r[pos]) / np.sum(w[pos])
+    null = float(np.sum(w[pos] * (r[pos] - rbar) ** 2))
     if X.shape[1] == 0:
-        return null - float(np.sum(w * r ** 2))
-    b, *_ = np.linalg.lstsq(X * sw[:, None], r * sw, rcond=None)
-    rss = float(np.sum((r * sw - (X * sw[:, None]) @ b) ** 2))
+        return null - float(np.sum(w[pos] * r[pos] ** 2))
+    data = GLMData(X=X, y=r, weights=w, offset=np.broadcast_to(0.0, r.shape))
+    rss = irls(data, Gaussian(), maxiter=25, tol=1e-12).deviance
     score = null - rss
     # a score that is 0 in exact arithmetic (nothing to add) can come out as -1e-16: call it 0
     return 0.0 if -1e-10 * max(null, rss) <= score < 0 else score
@@ -308,21 +254,21 @@ def anova_sequential(res, test="default"):
     if test == "default":
         test = "Chisq" if res.fixed_scale else "F"
     test = _test_name(test, "anova")
-    intercept, terms = _terms(res)
+    intercept, terms = res.fit_state.terms
     base = res.df_resid + res.rank  # R's n.ok: rows with non-zero weight
     resdf = [base - len(intercept)]
     resdev = [float(res.null_deviance)]
     scores = [np.nan]
     prev = _refit(res, intercept) if (test == "Rao" and terms) else None
     cols = list(intercept)
-    X = res.model.data.X
+    X = res.fit_state.data.X
     for k, (_, term_cols, _) in enumerate(terms):
         cols = cols + list(term_cols)
         fit = _full_fit(res) if k == len(terms) - 1 else _refit(res, cols)
         resdf.append(base - fit.rank)
         resdev.append(fit.deviance)
         if test == "Rao":
-            scores.append(_score_ss(X[:, sorted(cols)], prev))
+            scores.append(_score_ss(X.columns(sorted(cols)), prev))
             prev = fit
     resdf = np.asarray(resdf, dtype=float)
     resdev = np.asarray(resdev, dtype=float)
@@ -338,9 +284,9 @@ def anova_sequential(res, test="default"):
 
 # --- nested models ---------------------------------------------------------------------------
 def _check_same_data(results):
-    first = results[0].model.data
+    first = results[0].fit_state.data
     for i, r in enumerate(results[1:], start=2):
-        d = r.model.data
+        d = r.fit_state.data
         if d.y.shape != first.y.shape:
             raise ValueError(f"models were not all fitted to the same rows: model 1 has {first.y.shape[0]} rows, "
                              f"model {i} has {d.y.shape[0]} (check missing values dropped by one model only)")
@@ -351,7 +297,7 @@ def _check_same_data(results):
         f0, f1 = results[0].family, r.family
         same = f0.name == f1.name and f0.link.name == f1.link.name
         if same:
-            mu = results[0]._mu
+            mu = results[0].fit_state.mu
             with np.errstate(all="ignore"):
                 same = np.allclose(f0.variance(mu), f1.variance(mu), equal_nan=True)
         if not same:
@@ -364,23 +310,28 @@ def _check_nested(small, large, i_small, i_large):
 
     Tested on the columns: every non-aliased column of X_s, and offset_s - offset_l, must lie in
     the column space of large's non-aliased columns (rows with positive prior weight), to a
-    relative residual of 1e-7.
+    relative residual of 1e-7. The R factor of [X_l, X_s, offset_s - offset_l] is accumulated by
+    row blocks (a tall-skinny QR: no n x p matrix): a target column's norm is that of its column of
+    R, its residual off the span of X_l that of the rows below X_l's.
     """
-    ds, dl = small.model.data, large.model.data
-    pos = dl.weights > 0
-    Xl = dl.X[pos][:, large._fit.kept]
-    Xs = ds.X[pos][:, small._fit.kept]
-    doff = (ds.offset - dl.offset)[pos]
-    target = np.column_stack([Xs, doff])
-    names = [n for n, k in zip(small.model.exog_names, small._fit.kept) if k] + ["offset"]
-    if Xl.shape[1]:
-        q, _ = np.linalg.qr(Xl)
-        resid = target - q @ (q.T @ target)
-    else:
-        resid = target
-    size = np.linalg.norm(target, axis=0)
-    size[-1] = max(size[-1], np.linalg.norm(ds.offset[pos]), np.linalg.norm(dl.offset[pos]), 1.0)
-    bad = np.linalg.norm(resid, axis=0) > 1e-7 * np.where(size > 0, size, 1.0)
+    ss, sl_ = small.fit_state, large.fit_state
+    ds, dl = ss.data, sl_.data
+    Xs, Xl = ds.X.columns(np.flatnonzero(ss.kept)), dl.X.columns(np.flatnonzero(sl_.kept))
+    kl, ks = Xl.shape[1], Xs.shape[1]
+    doff = ds.offset - dl.offset
+    pos = (dl.weights > 0).astype(float)  # a weight of 0 drops a row from the factor
+    tri = TriangularFactor(kl + ks)
+    n = pos.shape[0]
+    for rows in row_blocks(n, qr_block_rows(kl + ks + 1)):
+        block = np.hstack([Xl.rows(rows).to_dense(), Xs.rows(rows).to_dense()])
+        tri.add(DenseMatrix(block), pos[rows], doff[rows])
+    r_aug = tri.r_aug
+    size = np.linalg.norm(r_aug[:, kl:], axis=0)
+    resid = np.linalg.norm(r_aug[kl:, kl:], axis=0)
+    offsets = (ds.offset[pos > 0], dl.offset[pos > 0])
+    size[-1] = max(size[-1], np.linalg.norm(offsets[0]), np.linalg.norm(offsets[1]), 1.0)
+    names = [n for n, k in zip(ss.exog_names, ss.kept) if k] + ["offset"]
+    bad = resid > 1e-7 * np.where(size > 0, size, 1.0)
     if np.any(bad):
         what = [n for n, b in zip(names, bad) if b]
         raise ValueError(f"models are not nested: model {i_small} (df_resid {small.df_resid:g}) is not contained in "
@@ -428,7 +379,7 @@ def anova(*results, test="Chisq"):
     if not results:
         raise ValueError("anova() needs at least one fitted model")
     for i, r in enumerate(results, start=1):
-        if not hasattr(r, "model") or not hasattr(r, "deviance"):
+        if not hasattr(r, "fit_state") or not hasattr(r, "deviance"):
             raise TypeError(f"argument {i} of anova() is not a fitted GLM (GLMResults), got {type(r).__name__}")
     if len(results) == 1:
         return anova_sequential(results[0], test=test)
@@ -442,7 +393,7 @@ def anova(*results, test="Chisq"):
         small, large, i_s, i_l = (a, b, i + 1, i + 2) if resdf[i] >= resdf[i + 1] else (b, a, i + 2, i + 1)
         _check_nested(small, large, i_s, i_l)
         if test == "Rao":
-            s = _score_ss(large.model.data.X, _full_fit(small, r_weights=True))
+            s = _score_ss(large.fit_state.data.X, _full_fit(small, r_weights=True))
             scores.append(s if resdf[i] >= resdf[i + 1] else -s)
     change = -np.diff(resdev)
     # a change of the order of rounding (two fits of the same deviance) is 0, not a negative statistic
@@ -500,10 +451,10 @@ def drop1(res, test=None):
     never dropped).
     """
     test = _test_name(test, "drop1")
-    intercept, terms = _terms(res)
+    intercept, terms = res.fit_state.terms
     scope = _droppable(terms)
-    p = res.model.data.X.shape[1]
-    X = res.model.data.X
+    X = res.fit_state.data.X
+    p = X.shape[1]
     names, ranks, devs, scores = ["<none>"], [res.rank], [float(res.deviance)], [np.nan]
     for name, cols in scope:
         drop = set(cols)
@@ -515,15 +466,14 @@ def drop1(res, test=None):
             scores.append(_score_ss(X, fit))
     ranks = np.asarray(ranks, dtype=float)
     devs = np.asarray(devs, dtype=float)
-    n = float(np.sum(res.model._freq_weights))  # R: nrow(x); rows counted with their frequency weights
+    n = float(np.sum(res.fit_state.freq_weights))  # R: nrow(x); rows counted with their frequency weights
     dispersion = float(res.scale)
     user_scale = res.scale if res.scale_fixed_by_user else None
     loglik = res.family.drop1_loglik(devs, n, dispersion, user_scale)
     aic = loglik + 2.0 * ranks
     # R's drop1 anchors on extractAIC: the family's $aic (NA for statmod's tweedie family, although
     # res.aic is AICtweedie's), and for glm.nb MASS's extractAIC.negbin (theta not counted)
-    base_aic = float(res.aic) if res.family.r_has_aic else np.nan
-    aic = aic + (float(getattr(res, "_extract_aic", base_aic)) - aic[0])
+    aic = aic + (float(res.extract_aic) - aic[0])
     dfs = ranks[0] - ranks + 0.0
     dfs[0] = np.nan
     table = pd.DataFrame({"Df": dfs, "Deviance": devs, "AIC": aic}, index=names)

@@ -214,7 +214,7 @@ def _label(tokens, text):
 
 def _restrictions(res, hypothesis):
     """(R over all p columns, q, labels) from a string, a list of strings or (R, q)."""
-    names = [str(n) for n in res.model.exog_names]
+    names = [str(n) for n in res.fit_state.exog_names]
     p = len(names)
     if isinstance(hypothesis, str) or (isinstance(hypothesis, (list, tuple)) and hypothesis
                                        and all(isinstance(h, str) for h in hypothesis)):
@@ -242,7 +242,7 @@ def _restrictions(res, hypothesis):
         if not (np.all(np.isfinite(R)) and np.all(np.isfinite(q))):
             raise ValueError("R and q must be finite")
         labels = [_format_row(r, qi, names) for r, qi in zip(R, q)]
-    kept = np.asarray(res._fit.kept, dtype=bool)
+    kept = res.fit_state.kept
     bad = [names[j] for j in np.flatnonzero(~kept) if np.any(R[:, j] != 0)]
     if bad:
         raise ValueError(f"the hypothesis involves aliased coefficient(s) {bad}, which are not estimable")
@@ -266,10 +266,10 @@ def _format_row(row, q, names):
 
 def _wald_parts(res, hypothesis):
     R, q, labels = _restrictions(res, hypothesis)
-    kept = np.asarray(res._fit.kept, dtype=bool)
+    kept = res.fit_state.kept
     Rk = R[:, kept]
-    b = np.asarray(res._beta, dtype=float)[kept]
-    V = np.asarray(res._cov, dtype=float)[np.ix_(kept, kept)]
+    b = res.fit_state.beta[kept]
+    V = res.cov_params().to_numpy()[np.ix_(kept, kept)]
     return Rk, q, labels, Rk @ b, Rk @ V @ Rk.T
 
 

@@ -2,7 +2,7 @@
 
 Everything is computed from the weighted least-squares problem of the last IRLS
 iteration, as R's ``lm.influence`` does with ``model$qr`` (working weights of the iterate
-before the last update: the covariance's, see ``GLMResults._working_weights``):
+before the last update: the covariance's, ``FitState.working_weights``):
 
     working weights   w_i = prior_i (d mu / d eta)^2 / V(mu_i)
     leverage          h_i = w_i x_i' (X'WX)^{-1} x_i = || R^{-T} sqrt(w_i) x_i ||^2,  R'R = X'WX
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg as sla
 
-from ..engine.gram import row_blocks
+from ..engine.blocks import block_rows, row_blocks
 
 __all__ = ["GLMInfluence"]
 
@@ -64,15 +64,15 @@ class GLMInfluence:
 
     def __init__(self, results):
         self.results = res = results
-        d = res.model.data
-        self._kept = np.asarray(res._fit.kept, dtype=bool)
-        self._names = list(res.model.exog_names)
-        self._index = res.model.row_index
+        state = self._state = res.fit_state
+        self._kept = state.kept
+        self._names = list(state.exog_names)
+        self._index = state.row_index
         # the working weights of R's model$qr (those of the covariance); R fits only the "good" rows
         # (positive prior weight, mu.eta != 0): the others are not in model$qr and have weight 0 here
-        self._w = res._working_weights
+        self._w = state.working_weights
         self._good = self._w > 0
-        self._r = np.asarray(res._fit.factor(), dtype=float)
+        self._r = np.asarray(state.factor(), dtype=float)
         self.scale = float(res.scale)
         self.rank = int(res.rank)
 
@@ -82,11 +82,10 @@ class GLMInfluence:
 
     def _u_blocks(self):
         """Yield (slice, U) with U = R^{-T} (sqrt(w) X_k)' for a block of rows (k x rows)."""
-        X = self.results.model.data.X
-        n = X.shape[0]
-        k = int(self._kept.sum())
-        for sl in row_blocks(n, max(k, 1)):
-            xb = X[sl][:, self._kept] * np.sqrt(self._w[sl])[:, None]
+        Xk = self._state.data.X.columns(np.flatnonzero(self._kept))
+        n, k = Xk.shape
+        for sl in row_blocks(n, block_rows(n, k)):  # dense pieces, also of a factor-codes design
+            xb = Xk.rows(sl).to_dense() * np.sqrt(self._w[sl])[:, None]
             if k == 0:
                 yield sl, np.zeros((0, xb.shape[0]))
             else:
@@ -94,7 +93,7 @@ class GLMInfluence:
 
     @cached_property
     def _hat(self):
-        n = self.results.model.data.X.shape[0]
+        n = self._state.data.y.shape[0]
         h = np.zeros(n)
         for sl, u in self._u_blocks():
             h[sl] = np.sum(u * u, axis=0)
@@ -186,8 +185,7 @@ class GLMInfluence:
 
     @cached_property
     def _dfbeta(self):
-        X = self.results.model.data.X
-        n, p = X.shape
+        n, p = self._state.data.X.shape
         out = np.full((n, p), np.nan)
         e, h = self._dev_res, self._hat
         with np.errstate(all="ignore"):
@@ -217,7 +215,7 @@ class GLMInfluence:
         """dfbeta scaled by sigma_i sqrt(diag((X'WX)^{-1})) (R: ``dfbetas`` on a glm)."""
         p = len(self._names)
         sd = np.full(p, np.nan)
-        sd[self._kept] = np.sqrt(np.diag(self.results._cov_unscaled))
+        sd[self._kept] = np.sqrt(np.diag(self._state.cov_unscaled))
         with np.errstate(all="ignore"):
             v = self._dfbeta / np.outer(self._sigma, sd)
         return pd.DataFrame(v, index=self._index, columns=self._names)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from .._lazy import stats
 
-from ..engine.gram import row_blocks
+from ..engine.blocks import block_rows, row_blocks
 
 __all__ = ["get_prediction", "simulate", "PredictionResults"]
 
@@ -117,24 +117,21 @@ def get_prediction(res, newdata=None, which="mean", offset=None, exposure=None):
     """
     if which not in ("mean", "linear"):
         raise ValueError(f'which must be "mean" or "linear", not {which!r}')
-    model = res.model
-    kept = np.asarray(res._fit.kept, dtype=bool)
-    beta = np.where(kept, res._beta, 0.0)
+    state = res.fit_state
+    kept = state.kept
     if newdata is None:
         if offset is not None or exposure is not None:
             raise ValueError("offset/exposure in get_prediction() go with newdata")
-        X = model.data.X
-        off = model.data.offset
-        labels = model.row_index
+        X, off, labels = state.data.X, state.data.offset, state.row_index
     else:
-        X, off = model._new_exog(newdata, offset=offset, exposure=exposure)
+        X, off = state.design_rows(newdata, offset=offset, exposure=exposure)
         labels = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else pd.RangeIndex(X.shape[0])
-    X = np.asarray(X, dtype=float)
-    eta = X @ beta + (0.0 if off is None else np.asarray(off, dtype=float))
-    V = np.asarray(res._cov, dtype=float)[np.ix_(kept, kept)]
+    eta = X.matvec(state.estimate) + np.asarray(off, dtype=float)
+    V = res.cov_params().to_numpy()[np.ix_(kept, kept)]
+    Xk = X.columns(np.flatnonzero(kept))
     se = np.empty(X.shape[0])
-    for sl in row_blocks(X.shape[0], int(kept.sum())):
-        xb = X[sl][:, kept]
+    for sl in row_blocks(X.shape[0], block_rows(X.shape[0], Xk.shape[1])):  # dense pieces, also of factor codes
+        xb = Xk.rows(sl).to_dense()
         se[sl] = np.sqrt(np.einsum("ij,jk,ik->i", xb, V, xb))
     df = float(res.df_resid) if res.use_t else None
     return PredictionResults(np.asarray(eta, dtype=float), se, res.family.link, which, labels, df)
@@ -169,8 +166,8 @@ def simulate(res, nsim=1, seed=None):
     if nsim < 1:
         raise ValueError(f"nsim must be a positive integer, got {nsim}")
     family = res.family
-    mu = np.asarray(res._mu, dtype=float)
-    vw = np.asarray(res.model._var_weights, dtype=float)
+    mu = np.asarray(res.fit_state.mu, dtype=float)
+    vw = np.asarray(res.fit_state.var_weights, dtype=float)
     try:
         dist = family.get_distribution(mu, scale=res.scale, var_weights=vw)
     except NotImplementedError as exc:

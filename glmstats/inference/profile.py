@@ -23,7 +23,9 @@ from scipy import optimize
 from .._lazy import stats
 
 from ..exceptions import ProfileWarning
-from ..engine.irls import FitError, GLMData, irls
+from ..engine.data import GLMData
+from ..engine.irls import irls
+from ..exceptions import FitError
 
 __all__ = ["profile_conf_int", "ProfileWarning"]
 
@@ -67,7 +69,8 @@ def profile_conf_int(res, alpha=0.05):
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
-    names = list(res.model.exog_names)
+    state = res.fit_state
+    names = list(state.exog_names)
     p = len(names)
     lower = np.full(p, np.nan)
     upper = np.full(p, np.nan)
@@ -80,24 +83,22 @@ def profile_conf_int(res, alpha=0.05):
         warnings.warn("the dispersion is not finite: profile intervals are NaN", ProfileWarning, stacklevel=3)
         return out()
 
-    d = res.model.data
-    kept = np.asarray(res._fit.kept, dtype=bool)
+    kept = state.kept
     cols = np.flatnonzero(kept)
     if cols.size == 0:
         return out()
-    Xk = np.ascontiguousarray(d.X[:, kept])
+    data = state.data.with_columns(cols)  # a factor-codes design stays codes
     family = res.family
-    start = np.asarray(res._beta, dtype=float)[kept]
-    full = _refit(GLMData(X=Xk, y=d.y, weights=d.weights, offset=d.offset), family, (start, None))
+    full = _refit(data, family, (state.beta[kept], None))
     if full is None:
         warnings.warn("the model could not be refitted: profile intervals are NaN", ProfileWarning, stacklevel=3)
         return out()
     bhat, dhat = full
-    se = np.sqrt(np.diag(res._cov_unscaled) * phi)
+    se = np.sqrt(np.diag(state.cov_unscaled) * phi)
     z = stats.norm.ppf(1.0 - alpha / 2.0)
 
     for pos, j in enumerate(cols):
-        prof = _Profile(d, Xk, pos, family, bhat, dhat, phi, res._cov_unscaled)
+        prof = _Profile(data, pos, family, bhat, dhat, phi, state.cov_unscaled)
         for side, store in ((-1.0, lower), (1.0, upper)):
             limit, why = _limit(prof, side, z, se[pos])
             store[j] = limit
@@ -139,11 +140,12 @@ class _Profile:
     the asymptotic normal), from b_hat_o, and from R's starting values (see :func:`_refit`).
     """
 
-    def __init__(self, d, Xk, pos, family, bhat, dhat, phi, cov_unscaled):
+    def __init__(self, data, pos, family, bhat, dhat, phi, cov_unscaled):
         self.family = family
-        self.xj = Xk[:, pos]
-        self.others = np.ascontiguousarray(np.delete(Xk, pos, axis=1))
-        self.y, self.w, self.off = d.y, d.weights, d.offset
+        k = data.X.shape[1]
+        self.xj = data.X.columns([pos]).to_dense()[:, 0]  # one column: an n-vector, also of a factor's dummy
+        self.others = data.X.columns(np.delete(np.arange(k), pos))
+        self.y, self.w, self.off = data.y, data.weights, data.offset
         self.bj = bhat[pos]
         self.bo = np.delete(bhat, pos)
         self.slope = np.delete(cov_unscaled[:, pos], pos) / cov_unscaled[pos, pos]

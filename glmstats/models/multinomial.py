@@ -17,18 +17,18 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import linalg
 
 from .._lazy import stats
 
-from ..formula.design import build_design, check_formula_arguments
+from ..formula import build_design, check_formula_arguments, split_formula
 from ..exceptions import (
     ConvergenceWarning,
     PerfectSeparationWarning,
     RankDeficientWarning,
 )
-from ..engine.gram import CrossProducts, TriangularFactor, row_blocks
-from ..engine.linalg import solve_cholesky, solve_qr
+from ..engine.linalg import inverse_spd
+from ..engine.matrix import DenseMatrix, as_design_matrix
+from ..engine.newton import kept_columns, newton_multinomial
 from ..report.format import fmt_pvalue
 from ..report.summary import MultinomialSummary
 
@@ -39,10 +39,6 @@ _ALIAS_TOL = 1e-7
 # R's glm.fit separation check: fitted probabilities within 10 * eps of 0 or 1.
 _SEPARATION_EPS = 10 * np.finfo(float).eps
 _ROW_COLUMN = "_multinom_row_"
-# Rows per block in the likelihood/Hessian accumulation. Small blocks keep each p x p product
-# below the size where OpenBLAS goes multithreaded: for the thin products here threading gains
-# nothing and, on a loaded machine, costs 10-20x (measured: 200k rows, p = 21, K = 4).
-_BLOCK_ROWS = 2048
 
 
 def multinom(formula, data, *, reference=None, freq_weights=None, missing="drop"):
@@ -136,9 +132,10 @@ class MultinomialModel:
         level_codes = pd.Index(levels, dtype=object).get_indexer(np.asarray(y, dtype=object)).astype(np.intp)
         # Internal code 0 is the reference; the others keep level order.
         order = [ref_pos] + [i for i in range(len(levels)) if i != ref_pos]
-        self._to_internal = np.argsort(order)
+        #: the internal code of each class in level order (code 0 the reference)
+        self.internal_codes = np.argsort(order)
         self._order = np.asarray(order)
-        codes = self._to_internal[level_codes]
+        codes = self.internal_codes[level_codes]
         totals = np.bincount(codes, weights=w, minlength=len(levels))
         empty = [levels[order[j]] for j in np.flatnonzero(totals <= 0)]
         if empty:
@@ -154,10 +151,10 @@ class MultinomialModel:
         self.n_dropped = design.n_dropped
         self.dropped_columns = [response if c == row_col else c for c in design.dropped_columns]
         self.has_intercept = design.has_intercept
-        self._X = np.ascontiguousarray(design.X, dtype=float)
-        self._codes = codes
-        self._w = w
-        self._class_totals = totals
+        self.X = as_design_matrix(design.X)
+        self.codes = codes
+        self.freq_weights = w
+        self.class_totals = totals
         nobs = float(w[w > 0].sum())
         self.nobs = int(nobs) if nobs.is_integer() else nobs
 
@@ -201,14 +198,14 @@ class MultinomialModel:
         NaN coefficients and a ``RankDeficientWarning``; predictions treat them as 0.
         """
         maxiter, tol = int(maxiter), float(tol)
-        X, codes, w = self._X, self._codes, self._w
+        X, codes, w = self.X, self.codes, self.freq_weights
         p, K = X.shape[1], len(self.classes) - 1
-        kept = _kept_columns(X)
+        kept = kept_columns(X, _ALIAS_TOL)
         if not kept.all():
             names = [n for n, k in zip(self.exog_names, kept) if not k]
             warnings.warn(f"design columns {names} are linear combinations of earlier ones: their "
                           "coefficients are not estimable (NaN)", RankDeficientWarning, stacklevel=2)
-        Xk = X[:, kept]
+        Xk = X.columns(np.flatnonzero(kept))
         B = np.zeros((int(kept.sum()), K))
         if start_params is not None:
             start = np.asarray(start_params, dtype=float)
@@ -217,32 +214,13 @@ class MultinomialModel:
                                  f"classes), got {start.shape}")
             B = np.nan_to_num(start[kept])
         elif self.has_intercept:
-            B[_intercept_pos(self.exog_names, kept)] = np.log(self._class_totals[1:] / self._class_totals[0])
+            B[_intercept_pos(self.exog_names, kept)] = np.log(self.class_totals[1:] / self.class_totals[0])
 
-        ll, grad, info = _loglike_derivs(Xk, codes, w, B)
-        if not np.isfinite(ll):
-            raise ValueError("the log-likelihood is not finite at the starting values")
-        converged, n_iter = False, 0
-        for n_iter in range(1, maxiter + 1):
-            step = _solve(info, grad.T.ravel()).reshape(K, -1).T
-            dev_old = -2.0 * ll
-            for _ in range(60):
-                B_new = B + step
-                ll_new, grad_new, info_new = _loglike_derivs(Xk, codes, w, B_new)
-                # a decrease beyond rounding noise means Newton overshot: halve the step
-                if np.isfinite(ll_new) and ll_new >= ll - 1e-12 * (abs(ll) + 1.0):
-                    break
-                step = step / 2.0
-            else:
-                raise FloatingPointError("step-halving failed to find a finite, non-decreasing log-likelihood")
-            B, ll, grad, info = B_new, ll_new, grad_new, info_new
-            if abs(-2.0 * ll - dev_old) / (abs(-2.0 * ll) + 0.1) < tol:
-                converged = True
-                break
+        B, ll, info, converged, n_iter = newton_multinomial(Xk, codes, w, B, maxiter, tol)
         if not converged:
             warnings.warn(f"Newton's method did not converge in {maxiter} iterations; the last iterate is "
                           "returned", ConvergenceWarning, stacklevel=2)
-        cov_kept = _inverse(info)
+        cov_kept = inverse_spd(info)
         return MultinomialResults(self, B, kept, cov_kept, ll, converged, n_iter, tol, maxiter)
 
 
@@ -302,7 +280,7 @@ class MultinomialResults:
         self.tvalues = self.params / self.bse
         self.pvalues = pd.DataFrame(2.0 * stats.norm.sf(np.abs(self.tvalues.to_numpy())), index=terms, columns=cols)
         self.llf = float(llf)
-        totals = model._class_totals
+        totals = model.class_totals
         self.llnull = float(np.sum(totals * np.log(totals / totals.sum())))
         self.deviance = -2.0 * self.llf
         self.nobs = model.nobs
@@ -317,7 +295,7 @@ class MultinomialResults:
         self.n_dropped = model.n_dropped
         self.dropped_columns = list(model.dropped_columns)
         self.method = "Newton"
-        probs = self._probabilities(model._X)
+        probs = self._probabilities(model.X)
         self.separation = bool(np.any((probs < _SEPARATION_EPS) | (probs > 1.0 - _SEPARATION_EPS)))
         if self.separation:
             warnings.warn("fitted probabilities numerically 0 or 1 occurred: possible (quasi-)perfect "
@@ -389,9 +367,9 @@ class MultinomialResults:
             or the predicted classes.
         """
         if newdata is None:
-            X, index = self.model._X, self.model.row_index
+            X, index = self.model.X, self.model.row_index
         else:
-            X, _ = self.model.design.transform(newdata)
+            X = DenseMatrix(self.model.design.transform(newdata)[0])
             index = newdata.index
         probs = self._probabilities(X)
         out = pd.DataFrame(probs, index=index, columns=pd.Index(self.classes, name=self.endog_name))
@@ -410,11 +388,11 @@ class MultinomialResults:
     def _probabilities(self, X):
         """n x J probabilities in level order (aliased coefficients count as 0)."""
         B = np.nan_to_num(self.params.to_numpy())
-        eta = np.column_stack([np.zeros(X.shape[0]), X @ B])
+        eta = np.column_stack([np.zeros(X.shape[0])] + [X.matvec(B[:, k]) for k in range(B.shape[1])])
         eta -= eta.max(axis=1, keepdims=True)
         probs = np.exp(eta)
         probs /= probs.sum(axis=1, keepdims=True)
-        return probs[:, self.model._to_internal]
+        return probs[:, self.model.internal_codes]
 
     # ------------------------------------------------------------------ display
     def summary(self, alpha=0.05):
@@ -448,82 +426,6 @@ class LRTestResult:
     __str__ = __repr__
 
 
-# --- numerics (arrays only) ------------------------------------------------------------
-
-def _loglike_derivs(X, codes, w, B):
-    """Log-likelihood, gradient (p, K) and information matrix (pK, pK, class-major) at B.
-
-    Accumulated over row blocks: per block the n_b x K probabilities and K(K+1)/2
-    weighted cross-products X_b' diag(c) X_b.
-    """
-    n, p = X.shape
-    K = B.shape[1]
-    ll = 0.0
-    grad = np.zeros((p, K))
-    info = np.zeros((p * K, p * K))
-    for rows in row_blocks(n, p * K, block_rows=_BLOCK_ROWS):
-        Xb, cb, wb = X[rows], codes[rows], w[rows]
-        eta = np.column_stack([np.zeros(Xb.shape[0]), Xb @ B])
-        top = eta.max(axis=1, keepdims=True)
-        lse = top[:, 0] + np.log(np.exp(eta - top).sum(axis=1))
-        ll += float(np.sum(wb * (eta[np.arange(len(cb)), cb] - lse)))
-        P = np.exp(eta[:, 1:] - lse[:, None])
-        resid = -P
-        resid[np.arange(len(cb)), cb - 1] += (cb > 0)  # class indicators minus probabilities
-        grad += Xb.T @ (wb[:, None] * resid)
-        for k in range(K):
-            for m in range(k, K):
-                c = wb * P[:, k] * ((k == m) - P[:, m])
-                block = Xb.T @ (Xb * c[:, None])
-                info[k * p:(k + 1) * p, m * p:(m + 1) * p] += block
-                if m != k:
-                    info[m * p:(m + 1) * p, k * p:(k + 1) * p] += block.T
-    return ll, grad, info
-
-
-def _solve(info, g):
-    """info^-1 g by Cholesky of the equilibrated information; least squares if it is not positive definite."""
-    d = np.sqrt(np.diag(info))
-    d[~(d > 0)] = 1.0
-    try:
-        c = linalg.cho_factor(info / np.outer(d, d), check_finite=False)
-        return linalg.cho_solve(c, g / d, check_finite=False) / d
-    except linalg.LinAlgError:
-        return np.linalg.lstsq(info, g, rcond=None)[0]
-
-
-def _inverse(info):
-    """The covariance info^-1 (Cholesky after equilibration; pseudo-inverse if singular)."""
-    d = np.sqrt(np.diag(info))
-    d[~(d > 0)] = 1.0
-    try:
-        c = linalg.cho_factor(info / np.outer(d, d), check_finite=False)
-        inv = linalg.cho_solve(c, np.eye(len(d)), check_finite=False)
-    except linalg.LinAlgError:
-        inv = np.linalg.pinv(info / np.outer(d, d))
-    inv = inv / np.outer(d, d)
-    return (inv + inv.T) / 2.0
-
-
-def _kept_columns(X):
-    """R's aliasing rule on the design (the multinomial weights do not change the column span).
-
-    X'X accumulated over row blocks settles the usual full-rank case; only when its
-    equilibrated Cholesky has a small pivot is the R factor of X accumulated and R's
-    pivoting rule applied (as glmstats.irls does).
-    """
-    n, p = X.shape
-    xtx = CrossProducts(p)
-    for rows in row_blocks(n, p, block_rows=_BLOCK_ROWS):
-        xtx.add(X[rows], np.ones(rows.stop - rows.start), np.zeros(rows.stop - rows.start))
-    if solve_cholesky(xtx.xtwx, np.zeros(p)) is not None:
-        return np.ones(p, dtype=bool)
-    tri = TriangularFactor(p)
-    for rows in row_blocks(n, p, block_rows=_BLOCK_ROWS):
-        tri.add(X[rows], np.ones(rows.stop - rows.start), np.zeros(rows.stop - rows.start))
-    return solve_qr(tri.r, np.zeros(p), _ALIAS_TOL).kept
-
-
 def _intercept_pos(names, kept):
     """Position of the intercept among the kept columns."""
     return int(np.flatnonzero(kept).tolist().index(names.index("Intercept")))
@@ -533,13 +435,9 @@ def _intercept_pos(names, kept):
 
 def _response_and_rhs(formula, data):
     """Split ``"y ~ rhs"``; the response must be a column of ``data`` (backticks allowed)."""
-    if formula.count("~") != 1:
-        raise ValueError(f"formula {formula!r} must have the form 'response ~ terms'")
-    lhs, rhs = (s.strip() for s in formula.split("~"))
+    lhs, rhs = split_formula(formula)
     if len(lhs) > 1 and lhs[0] == lhs[-1] == "`":
         lhs = lhs[1:-1]
-    if not lhs or not rhs:
-        raise ValueError(f"formula {formula!r} must have the form 'response ~ terms'")
     if lhs not in data.columns:
         raise ValueError(f"the response {lhs!r} of a multinomial model must be a column of data "
                          f"(columns: {', '.join(map(str, data.columns[:12]))}{', ...' if data.shape[1] > 12 else ''})")

@@ -30,9 +30,10 @@ from scipy import special
 
 from .. import families as F
 from ..families import links as L
-from ..exceptions import ConvergenceWarning
-from ..engine.irls import FitError, evaluate_mu, irls
+from ..exceptions import ConvergenceWarning, FitError
+from ..engine.irls import evaluate_mu, irls
 from .glm import GLM
+from .diagnostics import diagnose
 from .results import GLMResults
 
 __all__ = ["NegativeBinomialModel", "NegativeBinomialResults", "ThetaML", "glm_nb", "theta_ml"]
@@ -149,9 +150,8 @@ def theta_ml(y, mu, weights=None, *, limit=10, eps=_THETA_EPS):
 
 
 def _nb_loglike(theta, y, mu, w):
-    """MASS's ``loglik`` in glm.nb: sum w log dnbinom(y, size = theta, mu = mu)."""
-    return float(np.sum(w * (special.gammaln(theta + y) - special.gammaln(theta) - special.gammaln(y + 1.0)
-                             + theta * np.log(theta) + special.xlogy(y, mu) - (theta + y) * np.log(theta + mu))))
+    """MASS's ``loglik`` in glm.nb: sum w log dnbinom(y, size = theta, mu = mu) (the family's log-likelihood)."""
+    return F.NegativeBinomial(1.0 / theta).loglike(y, mu, w)
 
 
 @dataclass
@@ -285,14 +285,14 @@ class NegativeBinomialModel:
             y, mu, w = self._positive(evaluate_mu(self.glm.data, family, fit.beta)[1])
             theta_se = 1.0 / np.sqrt(theta_information(theta, y, mu, w))
 
-        model = _fitted_glm(self.glm, family)
         converged = a.fit.converged and a.outer_converged and not a.theta_warning
-        res = NegativeBinomialResults(model, replace(fit, n_iter=a.fit.n_iter, converged=converged),
-                                      theta=theta, theta_se=theta_se, n_iter_outer=a.n_outer, polished=bool(polish),
-                                      cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t, tol=tol, maxiter=maxiter)
+        state = self.glm.fit_state(replace(fit, n_iter=a.fit.n_iter, converged=converged), tol=tol, maxiter=maxiter,
+                                   family=family)
         # rank deficiency, separation and the last IRLS fit's convergence, worded as for any GLM
-        model._warn(replace(fit, converged=a.fit.converged), maxiter, tol, res)
-        return res
+        diagnosis = diagnose(state, converged=a.fit.converged)
+        return NegativeBinomialResults(_fitted_glm(self.glm, family), state, separation=diagnosis.separation,
+                                       theta=theta, theta_se=theta_se, n_iter_outer=a.n_outer, polished=bool(polish),
+                                       cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t)
 
     def _positive(self, mu):
         """y, mu and the prior weights of the rows with positive weight (the others carry no likelihood)."""
@@ -313,7 +313,7 @@ class NegativeBinomialModel:
         mu = evaluate_mu(d, fam0, fit.beta)[1]
         th = theta_ml(*self._positive(mu), limit=maxiter)
         fam = fit_family = _family(th.theta, link)
-        df_resid = float(np.sum(self.glm._freq_weights[d.weights > 0])) - int(fit.kept.sum())
+        df_resid = float(np.sum(self.glm.freq_weights[d.weights > 0])) - int(fit.kept.sum())
         d1 = np.sqrt(2.0 * max(1.0, df_resid))
         delta = 1.0
         lm = _nb_loglike(th.theta, *self._positive(mu))
@@ -395,8 +395,8 @@ class NegativeBinomialResults(GLMResults):
 
     method = "IRLS, theta by ML"
 
-    def __init__(self, model, fit, *, theta, theta_se, n_iter_outer, polished, **kwargs):
-        super().__init__(model, fit, **kwargs)
+    def __init__(self, model, state, *, theta, theta_se, n_iter_outer, polished, **kwargs):
+        super().__init__(model, state, **kwargs)
         self.theta = float(theta)
         self.theta_se = float(theta_se)
         self.alpha = 1.0 / self.theta
@@ -404,19 +404,12 @@ class NegativeBinomialResults(GLMResults):
         self.polished = polished
 
     @property
-    def llf(self):
-        """sum w log dnbinom(y, size = theta, mu) (R: ``logLik`` of a negbin object, twologlik / 2)."""
-        m = self.model
-        pos = m.data.weights > 0
-        w = (m._var_weights * m._freq_weights)[pos]
-        return _nb_loglike(self.theta, m._y[pos], self._mu[pos], w)
-
-    @property
-    def _k_loglike(self):
+    def k_loglike(self):
+        """rank + 1: theta is a parameter (R: ``AIC`` of a negbin object)."""
         return self.rank + 1
 
     @property
-    def _extract_aic(self):
+    def extract_aic(self):
         """R's ``extractAIC`` of a negbin object (MASS's ``extractAIC.negbin``): -2 llf + 2 rank, theta not
         counted; the AIC column of R's ``drop1`` is anchored on it."""
         return -2.0 * self.llf + 2.0 * self.rank

@@ -10,22 +10,11 @@ with w the prior weights (var_weights * freq_weights), d the family's unit devia
 mu_i = g^{-1}(x_i'b + offset_i) and v_j the penalty weights (0 for the intercept, 1 for
 the other columns unless ``penalty_weights=`` says otherwise).
 
-Solver (as glmnet and glum): an outer Newton / Fisher-scoring loop on the deviance part
-and an inner cyclic coordinate descent on the penalized weighted least-squares problem.
-
-1. setup: starting coefficients (``start_params``, or the null model: the intercept at
-   g(weighted mean of y), everything else 0);
-2. one pass over the rows, block by block (:mod:`glmstats.gram`): deviance, domain checks,
-   and the p x p cross-products G = X'HX, c = X'Hz. H are the Fisher weights
-   w_i (d mu / d eta)^2 / V(mu_i) (the Hessian for canonical links), except for the log link
-   with a power or negative binomial variance, where the observed (Newton) weights are used
-   (non-negative exactly where the deviance is convex; quadratic convergence);
-3. inner solve: minimise  1/2 b'(G/sum w)b - b'(c/sum w) + penalty  by coordinate descent on
-   the Gram matrix (active-set sweeps), then "polish" it exactly by solving the linear
-   system on the active set with the signs fixed (checked against the KKT conditions);
-4. line search: step-halving on F until it decreases (guarantees descent, also when the
-   step leaves the family's domain);
-5. convergence: the largest change proposed by the inner solve, |db_j| / (1 + |b_j|), < tol.
+The solver (:func:`glmstats.engine.penalized.fit_elastic_net`, as glmnet and glum): an outer
+Newton / Fisher-scoring loop on the deviance part, each iteration one threaded pass over the rows
+by the same engine as IRLS, and an inner cyclic coordinate descent on the penalized weighted
+least-squares problem; this module is the front end (penalty weights, checks, results, the
+path and alpha_max).
 
 Only family/link pairs whose unit deviance is convex in eta for every admissible y are
 accepted (see :func:`check_convex`): then F is convex in b and the solution is unique (for
@@ -33,12 +22,15 @@ l1_ratio < 1 and penalized columns).
 """
 
 import warnings
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import ConvergenceWarning
-from ..engine.irls import GLMData, data_blocks, irls, new_accumulator
+from ..engine.irls import irls
+from ..engine.passes import evaluate
+from ..engine.penalized import fit_elastic_net, penalized_objective
 from ..report.summary import PenalizedSummary
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
@@ -77,64 +69,13 @@ def check_convex(family):
 
 
 # ----------------------------------------------------------------------------------------------
-# one pass over the rows
-class _Pass:
-    """Deviance, validity and the cross-products G = X'HX, c = X'Hz at beta (H: Newton or Fisher weights)."""
-
-    def __init__(self, deviance, valid, acc):
-        self.deviance, self.valid, self.acc = deviance, valid, acc
-
-
-def _evaluate(data, family, beta, eta=None, block_rows=None):
-    link = family.link
-    k = family.newton_term
-    acc = new_accumulator(data.X)
-    dev, valid = 0.0, True
-    with np.errstate(all="ignore"):
-        for xb, yb, wb, ob, eb in data_blocks(data, beta, eta, block_rows):
-            mb = link.inverse(eb)
-            valid = valid and link.valid_eta(eb) and family.valid_mu(mb)
-            pos = wb > 0
-            dev += float(np.sum(wb[pos] * family.unit_deviance(yb[pos], mb[pos])))
-            mu_eta = link.inverse_deriv(eb)
-            ratio = mu_eta / family.variance(mb)           # score_i = w_i (y_i - mu_i) ratio_i
-            h = mu_eta * ratio if k is None else mu_eta * ratio - (yb - mb) * k(mb)
-            good = pos & (h > 0) & np.isfinite(h) & np.isfinite(ratio)
-            hh = np.where(good, wb * h, 0.0)
-            zz = np.where(good, eb - ob + (yb - mb) * ratio / np.where(good, h, 1.0), 0.0)
-            acc.add(xb, hh, zz)
-    if not np.isfinite(dev):
-        valid = False
-    return _Pass(dev, valid, acc)
-
-
-# ----------------------------------------------------------------------------------------------
 # penalty set-up
-def _constant_column(X, weights):
-    """Index of the first non-zero constant column (over rows with positive weight), or None."""
-    xs = np.asarray(X[weights > 0])
-    if xs.shape[0] == 0:
-        return None
-    const = np.all(xs == xs[:1], axis=0) & (xs[0] != 0)
-    idx = np.flatnonzero(const)
-    return int(idx[0]) if idx.size else None
-
-
-def _intercept_index(model):
-    if not getattr(model, "has_intercept", False):
-        return None
-    names = list(model.exog_names)
-    if model.design is not None and "Intercept" in names:
-        return names.index("Intercept")
-    return _constant_column(model.data.X, model.data.weights)
-
-
 def _penalty_weights(model, penalty_weights):
     """Per-column penalty weights v_j (length p); default 1, 0 for the intercept."""
     names = list(model.exog_names)
     p = len(names)
     v = np.ones(p)
-    icpt = _intercept_index(model)
+    icpt = model.intercept_index
     if icpt is not None:
         v[icpt] = 0.0
     if penalty_weights is None:
@@ -160,109 +101,6 @@ def _penalty_weights(model, penalty_weights):
     return v, icpt
 
 
-def penalized_objective(deviance, sum_w, beta, alpha, l1_ratio, penalty_weights):
-    """F(b) = deviance / (2 sum(w)) + alpha * sum_j v_j (l1_ratio |b_j| + (1 - l1_ratio) / 2 b_j^2)."""
-    pen = np.sum(penalty_weights * (l1_ratio * np.abs(beta) + 0.5 * (1.0 - l1_ratio) * beta ** 2))
-    return deviance / (2.0 * sum_w) + alpha * pen
-
-
-# ----------------------------------------------------------------------------------------------
-# the inner problem: min 1/2 b'Ab - r'b + sum_j l1_j |b_j| + 1/2 sum_j l2_j b_j^2
-def _soft(u, t):
-    return np.sign(u) * max(abs(u) - t, 0.0)
-
-
-def _coordinate_descent(A, r, b, l1, l2, maxiter, tol):
-    """Cyclic coordinate descent on the Gram matrix A with active-set sweeps (glmnet's strategy).
-
-    Returns the solution and the number of sweeps. ``g = r - A b`` is kept up to date, so one
-    coordinate update costs O(p).
-    """
-    b = b.copy()
-    g = r - A @ b
-    denom = np.diag(A) + l2
-    usable = denom > 0
-    b[~usable] = 0.0
-    sweeps = 0
-
-    def sweep(cols):
-        biggest = 0.0
-        for j in cols:
-            bj = b[j]
-            new = _soft(g[j] + A[j, j] * bj, l1[j]) / denom[j]
-            d = new - bj
-            if d != 0.0:
-                g[:] -= d * A[j]  # A is symmetric: row j (contiguous) = column j
-                b[j] = new
-                biggest = max(biggest, denom[j] * d * d)
-        return biggest
-
-    all_cols = np.flatnonzero(usable)
-    while sweeps < maxiter:
-        sweeps += 1
-        if sweep(all_cols) < tol:
-            break
-        active = np.flatnonzero(usable & (b != 0))
-        while sweeps < maxiter:
-            sweeps += 1
-            if sweep(active) < tol:
-                break
-    return b, sweeps
-
-
-def _polish(A, r, b, l1, l2):
-    """Exact solution on the active set of ``b`` with its signs fixed, if it satisfies the KKT conditions."""
-    denom = np.diag(A) + l2
-    active = (b != 0) | ((l1 == 0) & (denom > 0))
-    idx = np.flatnonzero(active)
-    if idx.size == 0:
-        return b
-    s = np.sign(b[idx])
-    M = A[np.ix_(idx, idx)] + np.diag(l2[idx])
-    rhs = r[idx] - l1[idx] * s
-    try:
-        sol = np.linalg.solve(M, rhs)
-    except np.linalg.LinAlgError:
-        return b
-    if not np.all(np.isfinite(sol)):
-        return b
-    pen = l1[idx] > 0
-    if np.any(np.sign(sol[pen]) != s[pen]):
-        return b
-    out = np.zeros_like(b)
-    out[idx] = sol
-    grad = r - A @ out  # must be within [-l1, l1] for the zero coefficients
-    zero = ~active
-    if np.any(np.abs(grad[zero]) > l1[zero] * (1 + 1e-10) + 1e-14):
-        return b
-    return out
-
-
-def _inner_solve(A, r, b, l1, l2, cd_maxiter, cd_tol):
-    """Solve the penalized weighted least-squares problem; ridge-only problems directly."""
-    if np.all(l1 == 0):
-        usable = np.diag(A) + l2 > 0
-        idx = np.flatnonzero(usable)
-        out = np.zeros_like(b)
-        try:
-            out[idx] = np.linalg.solve(A[np.ix_(idx, idx)] + np.diag(l2[idx]), r[idx])
-        except np.linalg.LinAlgError:
-            out[:] = np.nan
-        if np.all(np.isfinite(out)):
-            return out, 0
-    sol, sweeps = _coordinate_descent(A, r, b, l1, l2, cd_maxiter, cd_tol)
-    return _polish(A, r, sol, l1, l2), sweeps
-
-
-def _kkt_violation(grad, beta, alpha, l1_ratio, v):
-    """Largest violation of the stationarity conditions of F (grad: gradient of the deviance part)."""
-    l1 = alpha * l1_ratio * v
-    g = grad + alpha * (1.0 - l1_ratio) * v * beta
-    nz = beta != 0
-    viol = np.where(nz, np.abs(g + l1 * np.sign(beta)), np.maximum(np.abs(g) - l1, 0.0))
-    return float(np.max(viol)) if viol.size else 0.0
-
-
 # ----------------------------------------------------------------------------------------------
 def _check_scalar(value, name, low=0.0, high=None):
     if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value) or value < low or (
@@ -270,86 +108,6 @@ def _check_scalar(value, name, low=0.0, high=None):
         rng = f"in [{low:g}, {high:g}]" if high is not None else f">= {low:g}"
         raise ValueError(f"{name} must be a finite number {rng}, got {value!r}")
     return float(value)
-
-
-def _fit_arrays(data, family, alpha, l1_ratio, v, icpt, *, start_params, maxiter, tol, cd_maxiter, cd_tol):
-    """The solver on arrays. Returns a dict of beta, deviance, objective, n_iter, converged, kkt."""
-    X = data.X
-    p = X.shape[1]
-    sum_w = float(np.sum(data.weights))
-    link = family.link
-    l1 = alpha * l1_ratio * v
-    l2 = alpha * (1.0 - l1_ratio) * v
-
-    def objective(beta, current):
-        if not current.valid:
-            return np.inf
-        return penalized_objective(current.deviance, sum_w, beta, alpha, l1_ratio, v)
-
-    if start_params is not None:
-        beta = np.asarray(start_params, dtype=float).reshape(-1).copy()
-        if beta.shape != (p,):
-            raise ValueError(f"start_params has length {beta.size}, but the design has {p} columns")
-        if not np.all(np.isfinite(beta)):
-            raise ValueError("start_params must be finite")
-    else:
-        beta = np.zeros(p)
-        if icpt is not None:
-            pos = data.weights > 0
-            ybar = np.sum(data.weights[pos] * data.y[pos]) / np.sum(data.weights[pos])
-            with np.errstate(all="ignore"):
-                first = np.asarray(X[np.flatnonzero(pos)[:1]])  # one row (X may be a FactorMatrix)
-                b0 = float(link(np.asarray([ybar]))[0]) / first[0, icpt]
-            if np.isfinite(b0):
-                beta[icpt] = b0
-    current = _evaluate(data, family, beta=beta)
-    f_old = objective(beta, current)
-    if not np.isfinite(f_old):
-        if start_params is not None:
-            raise ValueError("start_params give a non-finite deviance (mu outside the family's domain)")
-        # as R's glm.fit: the first working problem comes from the family's starting mu
-        with np.errstate(all="ignore"):
-            eta0 = link(family.starting_mu(data.y, data.weights))
-        first = _evaluate(data, family, None, eta=eta0)
-        A, r = first.acc.xtwx / sum_w, first.acc.xtwz / sum_w
-        beta, _ = _inner_solve(A, r, np.zeros(p), l1, l2, cd_maxiter, cd_tol)
-        current = _evaluate(data, family, beta=beta)
-        f_old = objective(beta, current)
-        if not np.isfinite(f_old):
-            raise ValueError("cannot find valid starting values for the penalized fit (mu outside the family's "
-                             "domain); please supply start_params")
-
-    converged = False
-    n_iter = 0
-    eps_f = 64 * np.finfo(float).eps
-    for n_iter in range(1, maxiter + 1):
-        A, r = current.acc.xtwx / sum_w, current.acc.xtwz / sum_w
-        target, _ = _inner_solve(A, r, beta, l1, l2, cd_maxiter, cd_tol)
-        direction = target - beta
-        t = 1.0
-        accepted = False
-        for _ in range(60):
-            cand = beta + t * direction
-            cand_pass = _evaluate(data, family, beta=cand)
-            f_new = objective(cand, cand_pass)
-            if f_new <= f_old + eps_f * (abs(f_old) + 1.0):
-                accepted = True
-                break
-            t *= 0.5
-        change = np.max(np.abs(direction) / (1.0 + np.abs(beta))) if p else 0.0
-        if not accepted:
-            # no decrease possible: beta is optimal to rounding if the proposed step is tiny
-            converged = change < np.sqrt(tol)
-            break
-        beta, current, f_old = cand, cand_pass, f_new
-        # the full (Newton) step, not the halved one: a tiny halved step is no sign of convergence
-        if change < tol:
-            converged = True
-            break
-
-    grad = -(current.acc.xtwz - current.acc.xtwx @ beta) / sum_w
-    return {"beta": beta, "deviance": current.deviance, "objective": f_old, "n_iter": n_iter,
-            "converged": converged, "kkt": _kkt_violation(grad, beta, alpha, l1_ratio, v), "grad": grad}
 
 
 def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_params=None, maxiter=100, tol=1e-10,
@@ -406,8 +164,8 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
     if tol <= 0:
         raise ValueError("tol must be positive")
     v, icpt = _penalty_weights(model, penalty_weights)
-    fit = _fit_arrays(model.data, model.family, alpha, l1_ratio, v, icpt, start_params=start_params,
-                      maxiter=int(maxiter), tol=tol, cd_maxiter=int(cd_maxiter), cd_tol=float(cd_tol))
+    fit = fit_elastic_net(model.data, model.family, alpha, l1_ratio, v, icpt, start_params=start_params,
+                          maxiter=int(maxiter), tol=tol, cd_maxiter=int(cd_maxiter), cd_tol=float(cd_tol))
     if not fit["converged"]:
         warnings.warn(f"the penalized fit did not converge in {maxiter} iterations (tol={tol:g}); the last "
                       "iterate is returned", ConvergenceWarning, stacklevel=3)
@@ -460,11 +218,20 @@ class PenalizedResults:
         self.maxiter = maxiter
         self.nobs = model.nobs
         self.n_nonzero = int(np.sum(fit["beta"] != 0))
-        d = model.data
-        eta = d.X @ fit["beta"] + d.offset
-        self.linear_predictor = pd.Series(eta, index=model.row_index, name="linear_predictor")
-        self.fittedvalues = pd.Series(self.family.link.inverse(eta), index=model.row_index, name="fitted")
         self.method = "IRLS + coordinate descent (elastic net)"
+
+    @cached_property
+    def linear_predictor(self):
+        """eta = X b + offset (computed when first asked for, by row blocks)."""
+        d = self.model.data
+        eta = np.concatenate([eb for *_, eb in d.blocks(beta=self.params.to_numpy())] or [np.zeros(0)])
+        return pd.Series(eta, index=self.model.row_index, name="linear_predictor")
+
+    @cached_property
+    def fittedvalues(self):
+        """Fitted means g^{-1}(eta)."""
+        return pd.Series(self.family.link.inverse(self.linear_predictor.to_numpy()), index=self.model.row_index,
+                         name="fitted")
 
     def predict(self, newdata=None, which="mean", offset=None, exposure=None):
         """Predicted mean (``which="mean"``) or linear predictor (``"linear"``), as GLMResults.predict."""
@@ -473,8 +240,8 @@ class PenalizedResults:
         if newdata is None:
             out = self.linear_predictor if which == "linear" else self.fittedvalues
             return out.copy()
-        X, off = self.model._new_exog(newdata, offset=offset, exposure=exposure)
-        eta = X @ self.params.to_numpy() + off
+        X, off = self.model.design_rows(newdata, offset=offset, exposure=exposure)
+        eta = X.matvec(self.params.to_numpy()) + off
         index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
         values = eta if which == "linear" else self.family.link.inverse(eta)
         return pd.Series(values, index=index, name="linear_predictor" if which == "linear" else "predicted_mean")
@@ -489,16 +256,6 @@ class PenalizedResults:
 
 
 # ----------------------------------------------------------------------------------------------
-def _columns(X, cols):
-    """Dense copy of the columns ``cols`` of X (a FactorMatrix's dense columns without densifying the rest)."""
-    if isinstance(X, np.ndarray):
-        return np.ascontiguousarray(X[:, cols])
-    dense_cols = list(getattr(X, "dense_cols", []))
-    if all(c in dense_cols for c in cols):
-        return np.ascontiguousarray(X.dense[:, [dense_cols.index(c) for c in cols]])
-    return np.ascontiguousarray(np.asarray(X)[:, cols])
-
-
 def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     """Smallest alpha at which every penalized coefficient is 0 (glmnet's lambda.max).
 
@@ -518,10 +275,9 @@ def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     sum_w = float(np.sum(d.weights))
     beta = np.zeros(d.X.shape[1])
     if free.any():
-        sub = GLMData(X=_columns(d.X, np.flatnonzero(free)), y=d.y, weights=d.weights, offset=d.offset)
-        fit = irls(sub, model.family, maxiter=100, tol=1e-12)
+        fit = irls(d.with_columns(np.flatnonzero(free)), model.family, maxiter=100, tol=1e-12)
         beta[free] = np.nan_to_num(fit.beta)
-    cur = _evaluate(d, model.family, beta=beta)
+    cur = evaluate(d, model.family, beta=beta, newton=True)
     grad = (cur.acc.xtwz - cur.acc.xtwx @ beta) / sum_w
     pen = v > 0
     if not pen.any():

@@ -2,17 +2,20 @@
 
 Numbers follow R: ``summary.glm`` (dispersion, standard errors, t or z), ``logLik.glm``,
 ``AIC``, ``BIC``, ``residuals.glm``, ``predict.glm``; robust covariances follow the
-sandwich package (``vcovHC``, ``vcovCL``) on a glm object.
+sandwich package (``vcovHC``, ``vcovCL``) on a glm object. Everything is computed from the
+frozen :class:`~glmstats.models.fit_state.FitState` (``res.fit_state``): the results never
+call back into the model.
 """
 
+import copy
+import warnings
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from .._lazy import stats
 
-from ..engine.gram import row_blocks, vector_blocks
-from ..engine.irls import data_blocks
+from .._lazy import stats
+from .null_model import null_fit
 
 __all__ = ["GLMResults"]
 
@@ -33,129 +36,52 @@ class GLMResults:
     converged, n_iter : bool, int
     use_t : bool
         Whether t/F (dispersion estimated) or z/chi2 reference distributions are used.
+    fit_state : FitState
+        What the fit used and produced (the data, the family, the estimates, the covariance's iterate).
+    separation : list of str
+        The coefficients involved when fitted values reached the boundary of the mean's range.
     """
 
     method = "IRLS"
 
-    def __init__(self, model, fit, *, scale=None, cov_type="nonrobust", cov_kwds=None, use_t=None, tol=1e-8,
-                 maxiter=100):
+    def __init__(self, model, state, *, separation=None, scale=None, cov_type="nonrobust", cov_kwds=None,
+                 use_t=None):
         self.model = model
-        self.family = model.family
+        self.fit_state = state
+        self.family = state.family
         self.endog_name = model.endog_name
-        self.tol, self.maxiter = tol, maxiter
-        self._fit = fit
-        names = model.exog_names
-        self._beta = fit.beta
+        self.tol, self.maxiter = state.tol, state.maxiter
         # an object-dtype index: pandas' default string index would load pyarrow on a first fit (~10 ms)
-        self._param_index = pd.Index(names, dtype=object)
-        self.aliased = pd.Series(~fit.kept, index=self._param_index)
-        self.rank = int(fit.kept.sum())
-        self.n_iter = fit.n_iter
-        self.converged = fit.converged
-        self.boundary = fit.boundary
-        self.deviance = fit.deviance
+        self._param_index = pd.Index(state.exog_names, dtype=object)
+        self.aliased = pd.Series(~state.kept, index=self._param_index)
+        self.rank = state.rank
+        self.n_iter = state.n_iter
+        self.converged = state.converged
+        self.boundary = state.boundary
+        self.deviance = state.deviance
         self.n_dropped = model.n_dropped
         self.dropped_columns = list(model.dropped_columns)
-        self.nobs = model.nobs
+        self.nobs = state.nobs
         self.df_resid = self.nobs - self.rank
-        self.df_model = (self.nobs - int(model.has_intercept)) - self.df_resid
-
-        involved = model.separation(fit, self._eta_blocks)
-        self.separated = involved is not None
-        self.separation = involved or []
-
+        self.df_model = (self.nobs - int(state.has_intercept)) - self.df_resid
+        self.separated = separation is not None
+        self.separation = separation or []
         self._set_scale(scale)
         self.use_t = (not self.fixed_scale) if use_t is None else bool(use_t)
-        self._cov_unscaled = fit.unscaled_cov()
         self._set_cov(cov_type, cov_kwds or {})
 
-    def _eta_blocks(self):
-        """Yield (slice, eta) over row blocks: from ``_eta`` once computed, else from X and the estimates."""
-        d = self.model.data
-        if "_eta" in self.__dict__:
-            for sl in vector_blocks(d.y.shape[0]):
-                yield sl, self._eta[sl]
-            return
-        start = 0
-        for *_, eta in data_blocks(d, beta=np.where(self._fit.kept, self._fit.beta, 0.0)):
-            yield slice(start, start + eta.shape[0]), eta
-            start += eta.shape[0]
-
-    @cached_property
-    def _eta(self):
-        """The linear predictor X b + offset (computed when first needed, by row blocks: IRLS keeps no n-vector)."""
-        eta = np.empty(self.model.data.y.shape[0])
-        for sl, block in self._eta_blocks():
-            eta[sl] = block
-        return eta
-
-    def _weights_eta_blocks(self):
-        """Yield eta by row blocks at the iterate whose working weights the covariance uses: as R's
-        ``glm.fit``, the one before the last update (the same as the estimate once converged to machine
-        precision)."""
-        beta, eta = self._fit.weights_at
-        if beta is None and eta is None:
-            beta = np.where(self._fit.kept, self._fit.beta, 0.0)
-        for *_, block in data_blocks(self.model.data, beta=beta, eta=eta):
-            yield block
-
-    def _block_working_weights(self, eta, prior):
-        """prior * (d mu / d eta)^2 / V(mu), 0 where R's fit leaves a row out (zero prior weight,
-        d mu / d eta = 0, a non-finite weight)."""
-        link = self.family.link
-        with np.errstate(all="ignore"):
-            w = prior * link.inverse_deriv(eta) ** 2 / self.family.variance(link.inverse(eta))
-        return np.where((prior > 0) & np.isfinite(w) & (w > 0), w, 0.0)
-
-    @cached_property
-    def _weights_eta(self):
-        """The n-vector of :meth:`_weights_eta_blocks` (for influence measures and the Rao test)."""
-        return np.concatenate(list(self._weights_eta_blocks()) or [np.zeros(0)])
-
-    @cached_property
-    def _working_weights(self):
-        """R's ``weights(fit, "working")``: the working weights of the covariance's iterate."""
-        return self._block_working_weights(self._weights_eta, self.model.data.weights)
-
-    @cached_property
-    def _working_chi2(self):
-        """R's ``summary.glm`` dispersion numerator: sum of working weight times squared working residual,
-        sum w_i ((y_i - mu_i) / (d mu / d eta)_i)^2, w from the covariance's iterate, mu from the estimate
-        (equal to ``pearson_chi2`` once the fit has converged to machine precision), by row blocks."""
-        d, link = self.model.data, self.family.link
-        estimate = data_blocks(d, beta=np.where(self._fit.kept, self._fit.beta, 0.0))  # the same blocks as
-        total = 0.0                                                                      # _weights_eta_blocks
-        with np.errstate(all="ignore"):
-            for (_, yb, wb, _, eta), eta_w in zip(estimate, self._weights_eta_blocks()):
-                w = self._block_working_weights(eta_w, wb)
-                r = (yb - link.inverse(eta)) / link.inverse_deriv(eta)
-                total += float(np.sum((w * r * r)[w > 0]))
-        return total
-
-    @cached_property
-    def _mu(self):
-        """Fitted means (computed when first needed: a binomial or Poisson fit's standard errors do not need them)."""
-        return self.family.link.inverse(self._eta)
-
-    @cached_property
+    @property
     def pearson_chi2(self):
-        """sum of w (y - mu)^2 / V(mu) over rows with positive weight, accumulated by row blocks."""
-        d = self.model.data
-        total = 0.0
-        with np.errstate(all="ignore"):
-            for sl, eta in self._eta_blocks():
-                w = d.weights[sl]
-                mu = self.family.link.inverse(eta)
-                terms = w * (d.y[sl] - mu) ** 2 / self.family.variance(mu)
-                total += float(np.sum(terms[w > 0]))
-        return total
+        """sum of w (y - mu)^2 / V(mu) over rows with positive weight (by row blocks)."""
+        return self.fit_state.pearson_chi2
 
     # --- dispersion and covariance -----------------------------------------------------
     def _set_scale(self, scale):
         #: the dispersion was given as a number to fit(scale=...) (R's drop1 treats that case apart)
         self.scale_fixed_by_user = scale is not None and not isinstance(scale, str)
+        state = self.fit_state
         if isinstance(scale, str):
-            stat = self.pearson_chi2 if scale == "X2" else self.deviance
+            stat = state.pearson_chi2 if scale == "X2" else self.deviance
             self.fixed_scale = False
             self.scale_method = ("Pearson chi2" if scale == "X2" else "deviance") + " / df_resid"
             self.scale = stat / self.df_resid if self.df_resid > 0 else np.nan
@@ -167,75 +93,27 @@ class GLMResults:
             # R's summary.glm: working weights times squared working residuals (Pearson's X2 at convergence)
             self.fixed_scale = False
             self.scale_method = "Pearson chi2 / df_resid"
-            self.scale = self._working_chi2 / self.df_resid if self.df_resid > 0 else np.nan
+            self.scale = state.working_chi2 / self.df_resid if self.df_resid > 0 else np.nan
         if not np.isfinite(self.scale):
-            import warnings
-
             warnings.warn("no residual degrees of freedom to estimate the dispersion: scale, standard errors and "
                           "tests are NaN", RuntimeWarning, stacklevel=4)
-
-    def _expand(self, cov_kept):
-        p = len(self.model.exog_names)
-        cov = np.full((p, p), np.nan)
-        kept = self._fit.kept
-        cov[np.ix_(kept, kept)] = cov_kept
-        return cov
 
     def _set_cov(self, cov_type, cov_kwds):
         self.cov_type = cov_type
         self.cov_kwds = dict(cov_kwds)
+        state = self.fit_state
         if cov_type == "nonrobust":
-            self._cov = self._expand(self.scale * self._cov_unscaled)
+            cov_kept = self.scale * state.cov_unscaled
         else:
-            self._cov = self._expand(self._sandwich(cov_type, cov_kwds))
+            from ..inference.robust import sandwich
 
-    def _sandwich(self, cov_type, cov_kwds):
-        """(X'WX)^-1 M (X'WX)^-1 with M from the score contributions x_i w_i r_i (working weight times
-        working residual), as sandwich's vcovHC / vcovCL on a glm (the dispersion cancels)."""
-        d = self.model.data
-        kept = self._fit.kept
-        bread = self._cov_unscaled
-        link = self.family.link
-        k = int(kept.sum())
-        n = self.nobs
-        groups = None
-        if cov_type == "cluster":
-            if "groups" not in cov_kwds:
-                raise ValueError('cov_type="cluster" needs cov_kwds={"groups": array of cluster labels}')
-            g = np.asarray(cov_kwds["groups"])
-            if g.shape[0] != d.y.shape[0]:
-                raise ValueError(f"cluster groups have length {g.shape[0]}, but the model has {d.y.shape[0]} rows")
-            codes, uniques = pd.factorize(g)
-            if np.any(codes < 0):
-                raise ValueError("cluster groups hold missing values")
-            groups = np.zeros((len(uniques), k))
-        meat = np.zeros((k, k))
-        for sl in row_blocks(d.y.shape[0], k):
-            xb = d.X[sl][:, kept]
-            # sandwich's estfun: working residual (at the estimate) times working weight (R's fit$weights)
-            ww = self._working_weights[sl]
-            with np.errstate(all="ignore"):
-                score_w = np.where(ww > 0, ww * (d.y[sl] - self._mu[sl]) / link.inverse_deriv(self._eta[sl]), 0.0)
-            psi = xb * score_w[:, None]
-            if cov_type in ("HC2", "HC3"):
-                h = ww * np.einsum("ij,jk,ik->i", xb, bread, xb)
-                psi = psi / ((1.0 - h) if cov_type == "HC3" else np.sqrt(1.0 - h))[:, None]
-            if groups is not None:
-                np.add.at(groups, codes[sl], psi)
-            else:
-                meat += psi.T @ psi
-        if groups is not None:
-            meat = groups.T @ groups
-            G = groups.shape[0]
-            meat *= G / (G - 1.0) * (n - 1.0) / (n - k)
-        elif cov_type == "HC1":
-            meat *= n / (n - k)
-        return bread @ meat @ bread
+            cov_kept = sandwich(state, cov_type, cov_kwds)
+        p = state.kept.size
+        self._cov = np.full((p, p), np.nan)
+        self._cov[np.ix_(state.kept, state.kept)] = cov_kept
 
     def get_robustcov_results(self, cov_type, **cov_kwds):
         """A copy of these results with another covariance (no refit); R: ``sandwich::vcovHC``/``vcovCL``."""
-        import copy
-
         new = copy.copy(self)
         new._set_cov(cov_type, cov_kwds.get("cov_kwds", cov_kwds))
         for attr in ("bse", "tvalues", "pvalues"):
@@ -249,7 +127,7 @@ class GLMResults:
     # --- coefficient level -------------------------------------------------------------
     @property
     def params(self):
-        return pd.Series(self._beta.copy(), index=self._param_index, name="coef")
+        return pd.Series(self.fit_state.beta.copy(), index=self._param_index, name="coef")
 
     @cached_property
     def bse(self):
@@ -287,37 +165,35 @@ class GLMResults:
         return pd.DataFrame({"lower": b - q * se, "upper": b + q * se})
 
     # --- likelihood --------------------------------------------------------------------
-    def _loglike(self, mu, deviance):
-        m = self.model
-        w, f = m._var_weights, m._freq_weights
-        if m._n_trials is not None:  # cbind(s, f): R's dbinom(s, s + f, mu) times the user's weights
-            w, f = m._n_trials, f * m._var_weights / np.where(m._n_trials > 0, m._n_trials, 1.0)
-        scale = self.family.loglike_scale(deviance, w, f)
-        return self.family.loglike(m._y, mu, w, scale, freq_weights=f)
-
     @cached_property
     def llf(self):
         """Log-likelihood as R's ``logLik.glm`` (NaN for quasi families)."""
-        return self._loglike(self._mu, self.deviance)
+        return self.fit_state.loglike(self.fit_state.mu, self.deviance)
 
     @property
-    def _k_loglike(self):
+    def k_loglike(self):
+        """The number of parameters R's logLik counts: the rank, plus one for an estimated dispersion where R
+        counts it (Gaussian, Gamma, inverse Gaussian)."""
         return self.rank + int(self.family.scale_in_loglike)
 
     @property
     def aic(self):
         """-2 llf + 2 k, k = rank (+1 for the dispersion of Gaussian, Gamma, inverse Gaussian), as R's AIC."""
-        return -2.0 * self.llf + 2.0 * self._k_loglike
+        return -2.0 * self.llf + 2.0 * self.k_loglike
 
     @property
     def bic(self):
-        return -2.0 * self.llf + np.log(self.nobs) * self._k_loglike
+        return -2.0 * self.llf + np.log(self.nobs) * self.k_loglike
+
+    @property
+    def extract_aic(self):
+        """R's ``extractAIC`` of the fit (the AIC the drop1 table is anchored on): the AIC, NA where R's family
+        object has no ``aic`` (statmod's tweedie)."""
+        return self.aic if self.family.r_has_aic else np.nan
 
     @cached_property
     def _null(self):
-        mu0 = self.model._null_mu(tol=min(self.tol, 1e-10), maxiter=max(self.maxiter, 100), mustart=self._mu)
-        dev0 = self.family.deviance(self.model._y, mu0, self.model.data.weights)
-        return mu0, dev0
+        return null_fit(self.fit_state)
 
     @property
     def null_deviance(self):
@@ -328,50 +204,50 @@ class GLMResults:
     @cached_property
     def llnull(self):
         mu0, dev0 = self._null
-        return self._loglike(mu0, dev0)
+        return self.fit_state.loglike(mu0, dev0)
 
     # --- observation level ---------------------------------------------------------------
     def _series(self, values, name):
-        return pd.Series(values, index=self.model.row_index, name=name)
+        return pd.Series(values, index=self.fit_state.row_index, name=name)
 
     @property
     def fittedvalues(self):
         """Fitted means mu (R: ``fitted``)."""
-        return self._series(self._mu.copy(), "fitted")
+        return self._series(self.fit_state.mu.copy(), "fitted")
 
     @property
     def linear_predictor(self):
         """eta = X b + offset (R: ``linear.predictors``)."""
-        return self._series(self._eta.copy(), "linear_predictor")
+        return self._series(self.fit_state.eta.copy(), "linear_predictor")
 
     @property
     def resid_response(self):
-        return self._series(self.model._y - self._mu, "resid_response")
+        return self._series(self.fit_state.data.y - self.fit_state.mu, "resid_response")
 
     @property
     def resid_pearson(self):
         """(y - mu) sqrt(w) / sqrt(V(mu)), w the prior weights (R: ``residuals(type = "pearson")``)."""
-        m = self.model
+        s = self.fit_state
         with np.errstate(all="ignore"):
-            r = (m._y - self._mu) * np.sqrt(m._var_weights) / np.sqrt(self.family.variance(self._mu))
+            r = (s.data.y - s.mu) * np.sqrt(s.var_weights) / np.sqrt(self.family.variance(s.mu))
         return self._series(r, "resid_pearson")
 
     @property
     def resid_deviance(self):
-        m = self.model
-        return self._series(self.family.resid_deviance(m._y, self._mu, m._var_weights), "resid_deviance")
+        s = self.fit_state
+        return self._series(self.family.resid_deviance(s.data.y, s.mu, s.var_weights), "resid_deviance")
 
     @property
     def resid_working(self):
         """(y - mu) / (d mu / d eta) (R: ``residuals(type = "working")``)."""
-        r = (self.model._y - self._mu) / self.family.link.inverse_deriv(self._eta)
-        return self._series(r, "resid_working")
+        s = self.fit_state
+        return self._series((s.data.y - s.mu) / self.family.link.inverse_deriv(s.eta), "resid_working")
 
     @property
     def resid_anscombe(self):
-        m = self.model
+        s = self.fit_state
         with np.errstate(all="ignore"):
-            return self._series(self.family.resid_anscombe(m._y, self._mu, m._var_weights), "resid_anscombe")
+            return self._series(self.family.resid_anscombe(s.data.y, s.mu, s.var_weights), "resid_anscombe")
 
     # --- prediction ----------------------------------------------------------------------
     def predict(self, newdata=None, which="mean", offset=None, exposure=None):
@@ -392,14 +268,15 @@ class GLMResults:
         """
         if which not in ("mean", "linear"):
             raise ValueError(f'which must be "mean" or "linear", not {which!r}')
+        state = self.fit_state
         if newdata is None:
             if offset is not None or exposure is not None:
                 raise ValueError("offset/exposure in predict() go with newdata")
-            eta = self._eta
-            index = self.model.row_index
+            eta = state.eta
+            index = state.row_index
         else:
-            X, off = self.model._new_exog(newdata, offset=offset, exposure=exposure)
-            eta = X @ np.where(self._fit.kept, self._beta, 0.0) + off
+            X, off = state.design_rows(newdata, offset=offset, exposure=exposure)
+            eta = X.matvec(state.estimate) + off
             index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
         values = eta if which == "linear" else self.family.link.inverse(eta)
         return pd.Series(np.asarray(values, dtype=float).copy(), index=index, name=which)
@@ -449,7 +326,7 @@ class GLMResults:
 
     # --- rendering -----------------------------------------------------------------------
     def summary(self, alpha=0.05):
-        """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX)."""
+        """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX, markdown)."""
         from ..report.summary import Summary
 
         return Summary(self, alpha=alpha)

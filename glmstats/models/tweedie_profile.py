@@ -157,8 +157,8 @@ def tweedie_profile(formula, data, p_grid=None, link="log", *, refine=True, conf
 
     def at(p):
         res = glm(formula, data, family=Tweedie(p, link=link), **glm_kwargs).fit(**fkw)
-        m = res.model
-        phi, llf = phi_mle(m._y, res._mu, p, m._var_weights, m._freq_weights)
+        state = res.fit_state
+        phi, llf = phi_mle(state.data.y, state.mu, p, state.var_weights, state.freq_weights)
         return res, phi, llf
 
     rows, fits = [], []
