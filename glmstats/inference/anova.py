@@ -34,7 +34,8 @@ import pandas as pd
 from .._lazy import stats
 
 from ..exceptions import ConvergenceWarning, GLMStatsWarning
-from ..engine.blocks import qr_block_rows, row_blocks
+from ..engine import linalg
+from ..engine.blocks import block_rows, qr_block_rows, row_blocks
 from ..engine.data import GLMData
 from ..engine.gram import TriangularFactor
 from ..engine.irls import evaluate_mu, irls
@@ -305,30 +306,24 @@ def _check_same_data(results):
                              f"{f1.name}/{f1.link.name}); the analysis of deviance compares models of one family")
 
 
+#: Up to this many columns in [X_l, X_s, offset] the nesting check stacks them in a tall-skinny QR (exact, O(n p^2));
+#: wider (a factor kept as codes) it projects by X_l's own cross-products (no dense n x p block of the factor).
+NESTED_QR_COLUMNS = 512
+
+
 def _check_nested(small, large, i_small, i_large):
     """Raise ValueError unless small's linear predictors X_s b + offset_s are a subset of large's.
 
     Tested on the columns: every non-aliased column of X_s, and offset_s - offset_l, must lie in
     the column space of large's non-aliased columns (rows with positive prior weight), to a
-    relative residual of 1e-7. The R factor of [X_l, X_s, offset_s - offset_l] is accumulated by
-    row blocks (a tall-skinny QR: no n x p matrix): a target column's norm is that of its column of
-    R, its residual off the span of X_l that of the rows below X_l's.
+    relative residual of 1e-7. See :func:`_outside_span`.
     """
     ss, sl_ = small.fit_state, large.fit_state
-    ds, dl = ss.data, sl_.data
-    Xs, Xl = ds.X.columns(np.flatnonzero(ss.kept)), dl.X.columns(np.flatnonzero(sl_.kept))
-    kl, ks = Xl.shape[1], Xs.shape[1]
-    doff = ds.offset - dl.offset
-    pos = (dl.weights > 0).astype(float)  # a weight of 0 drops a row from the factor
-    tri = TriangularFactor(kl + ks)
-    n = pos.shape[0]
-    for rows in row_blocks(n, qr_block_rows(kl + ks + 1)):
-        block = np.hstack([Xl.rows(rows).to_dense(), Xs.rows(rows).to_dense()])
-        tri.add(DenseMatrix(block), pos[rows], doff[rows])
-    r_aug = tri.r_aug
-    size = np.linalg.norm(r_aug[:, kl:], axis=0)
-    resid = np.linalg.norm(r_aug[kl:, kl:], axis=0)
-    offsets = (ds.offset[pos > 0], dl.offset[pos > 0])
+    Xs, Xl = ss.data.X.columns(np.flatnonzero(ss.kept)), sl_.data.X.columns(np.flatnonzero(sl_.kept))
+    doff = ss.data.offset - sl_.data.offset
+    pos = (sl_.data.weights > 0).astype(float)  # a weight of 0 drops a row
+    size, resid = _outside_span(Xl, Xs, doff, pos)
+    offsets = (ss.data.offset[pos > 0], sl_.data.offset[pos > 0])
     size[-1] = max(size[-1], np.linalg.norm(offsets[0]), np.linalg.norm(offsets[1]), 1.0)
     names = [n for n, k in zip(ss.exog_names, ss.kept) if k] + ["offset"]
     bad = resid > 1e-7 * np.where(size > 0, size, 1.0)
@@ -337,6 +332,60 @@ def _check_nested(small, large, i_small, i_large):
         raise ValueError(f"models are not nested: model {i_small} (df_resid {small.df_resid:g}) is not contained in "
                          f"model {i_large} (df_resid {large.df_resid:g}); outside its column space: "
                          f"{', '.join(what)}")
+
+
+def _outside_span(Xl, Xs, extra, weights):
+    """Weighted norms of the columns of [X_s, extra] and of their residuals off the span of X_l, by row blocks.
+
+    Up to ``NESTED_QR_COLUMNS`` columns in all: the R factor of [X_l, X_s, extra] (a tall-skinny QR): a column's
+    norm is that of its column of R, its residual that of the rows below X_l's. Wider: the normal equations of X_l
+    (its own cross-products, one step of iterative refinement), the residuals summed directly; the QR route if
+    X_l'WX_l is too ill-conditioned for them.
+    """
+    n, kl = Xl.shape
+    ks = Xs.shape[1]
+    if kl + ks + 1 > NESTED_QR_COLUMNS:
+        found = _outside_span_normal(Xl, Xs, extra, weights)
+        if found is not None:
+            return found
+    tri = TriangularFactor(kl + ks)
+    for rows in row_blocks(n, qr_block_rows(kl + ks + 1)):
+        block = np.hstack([Xl.rows(rows).to_dense(), Xs.rows(rows).to_dense()])
+        tri.add(DenseMatrix(block), weights[rows], extra[rows])
+    r_aug = tri.r_aug
+    return np.linalg.norm(r_aug[:, kl:], axis=0), np.linalg.norm(r_aug[kl:, kl:], axis=0)
+
+
+def _outside_span_normal(Xl, Xs, extra, weights):
+    n, kl = Xl.shape
+    kt = Xs.shape[1] + 1
+    rows = block_rows(n, kl + kt)
+
+    def targets(sl):
+        return np.column_stack([Xs.rows(sl).to_dense(), extra[sl]])
+
+    def projections(coef):
+        """X_l'W(T - X_l coef) and the weighted squared norms of T - X_l coef, by row blocks."""
+        rhs, ss = np.zeros((kl, kt)), np.zeros(kt)
+        for sl in row_blocks(n, rows):
+            xb, w = Xl.rows(sl), weights[sl]
+            res = targets(sl) - np.column_stack([xb.matvec(coef[:, j]) for j in range(kt)])
+            rhs += np.column_stack([xb.rmatvec(w * res[:, j]) for j in range(kt)])
+            ss += w @ (res * res)
+        return rhs, ss
+
+    gram = Xl.cross_products()
+    for sl in row_blocks(n, rows):
+        gram.add(Xl.rows(sl), weights[sl], np.zeros(sl.stop - sl.start))
+    coef = np.zeros((kl, kt))
+    rhs, size2 = projections(coef)
+    for _ in range(2):  # the solve, then one step of iterative refinement
+        steps = [linalg.solve_cholesky(gram.xtwx, rhs[:, j]) for j in range(kt)]
+        if any(step is None for step in steps):
+            return None
+        coef += np.column_stack([step.beta for step in steps])
+        rhs, resid2 = projections(coef)
+    return np.sqrt(size2), np.sqrt(resid2)
 
 
 def anova(*results, test="Chisq"):

@@ -43,7 +43,7 @@ _AGREE = 1e-10
 
 
 
-def profile_conf_int(res, alpha=0.05):
+def profile_conf_int(res, alpha=0.05, parm=None):
     """Profile-likelihood confidence intervals (R: ``confint(m)`` with MASS's ``confint.glm``).
 
     Parameters
@@ -51,11 +51,13 @@ def profile_conf_int(res, alpha=0.05):
     res : GLMResults
     alpha : float
         1 - confidence level.
+    parm : array of int, optional
+        Positions of the coefficients to profile (default all).
 
     Returns
     -------
     DataFrame
-        Columns ``lower`` and ``upper``, indexed like ``res.params``. NaN for aliased
+        Columns ``lower`` and ``upper``, indexed like ``res.params`` (the ``parm`` rows). NaN for aliased
         coefficients and for limits where the profile never reaches the cutoff (with a
         :class:`ProfileWarning`), e.g. the infinite side of a separated coefficient.
 
@@ -72,11 +74,12 @@ def profile_conf_int(res, alpha=0.05):
     state = res.fit_state
     names = list(state.exog_names)
     p = len(names)
+    wanted = np.arange(p) if parm is None else np.asarray(parm, dtype=np.intp)
     lower = np.full(p, np.nan)
     upper = np.full(p, np.nan)
 
     def out():
-        return pd.DataFrame({"lower": lower, "upper": upper}, index=names)
+        return pd.DataFrame({"lower": lower[wanted], "upper": upper[wanted]}, index=[names[j] for j in wanted])
 
     phi = float(res.scale)
     if not (np.isfinite(phi) and phi > 0):
@@ -98,6 +101,8 @@ def profile_conf_int(res, alpha=0.05):
     z = stats.norm.ppf(1.0 - alpha / 2.0)
 
     for pos, j in enumerate(cols):
+        if j not in wanted:
+            continue
         prof = _Profile(data, pos, family, bhat, dhat, phi, state.cov_unscaled)
         for side, store in ((-1.0, lower), (1.0, upper)):
             limit, why = _limit(prof, side, z, se[pos])

@@ -20,6 +20,24 @@ from .null_model import null_fit
 __all__ = ["GLMResults"]
 
 
+def _positions(parm, index):
+    """Positions of the coefficients ``parm`` (names or positions; None: all) in ``index``."""
+    if parm is None:
+        return np.arange(len(index))
+    items = [parm] if isinstance(parm, (str, int, np.integer)) else list(parm)
+    out = []
+    for item in items:
+        if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if not -len(index) <= item < len(index):
+                raise ValueError(f"parm position {item} is out of range for {len(index)} coefficients")
+            out.append(int(item) % len(index))
+        elif item in index:
+            out.append(int(index.get_loc(item)))
+        else:
+            raise ValueError(f"parm {item!r} is not a coefficient; the coefficients are {list(index)}")
+    return np.asarray(out, dtype=np.intp)
+
+
 class GLMResults:
     """Results of :meth:`GLM.fit` (R: a ``glm`` object with its ``summary``).
 
@@ -145,23 +163,26 @@ class GLMResults:
         return pd.Series(2.0 * self._dist().sf(np.abs(self.tvalues.to_numpy())), index=self._param_index,
                          name="P>|t|" if self.use_t else "P>|z|")
 
-    def conf_int(self, alpha=0.05, method="wald"):
+    def conf_int(self, alpha=0.05, method="wald", parm=None):
         """Confidence intervals, DataFrame with columns ``lower``, ``upper``.
 
         ``"wald"``: coef -/+ q * se with q from t(df_resid) when ``use_t`` else the normal
         (R: ``confint.default`` under z). ``"profile"``: profile-likelihood intervals (R: MASS's
-        ``confint.glm``), see :func:`glmstats.profile.profile_conf_int`.
+        ``confint.glm``), see :func:`glmstats.inference.profile.profile_conf_int`.
+        ``parm``: the coefficients (names or positions) to give intervals for, default all (R's ``parm``;
+        a profile interval costs refits, so asking for a few saves time on a wide model).
         """
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+        if method not in ("wald", "profile"):
+            raise ValueError(f'method must be "wald" or "profile", not {method!r}')
+        positions = _positions(parm, self._param_index)
         if method == "profile":
             from ..inference.profile import profile_conf_int
 
-            return profile_conf_int(self, alpha=alpha)
-        if method != "wald":
-            raise ValueError(f'method must be "wald" or "profile", not {method!r}')
+            return profile_conf_int(self, alpha=alpha, parm=positions)
         q = self._dist().ppf(1.0 - alpha / 2.0)
-        b, se = self.params, self.bse
+        b, se = self.params.iloc[positions], self.bse.iloc[positions]
         return pd.DataFrame({"lower": b - q * se, "upper": b + q * se})
 
     # --- likelihood --------------------------------------------------------------------
