@@ -6,8 +6,11 @@ Three tables, each a DataFrame with R's row and column names (NaN where R prints
   (R: ``anova(m, test = ...)``, ``stats:::anova.glm``);
 - :func:`anova` (``gs.anova(m1, m2, ...)``): nested models fitted to the same rows
   (R: ``anova(m1, m2, test = ...)``, ``stats:::anova.glmlist``);
-- :func:`drop1` (``res.drop1()``): each term that marginality allows dropped in turn
-  (R: ``drop1(m, test = ...)``, ``stats:::drop1.glm``).
+- :func:`glmstats.inference.drop1.drop1` (``res.drop1()``): each term that marginality allows dropped in
+  turn (R: ``drop1(m, test = ...)``, ``stats:::drop1.glm``).
+
+The refits are in :mod:`glmstats.inference.submodels`, the test columns in
+:mod:`glmstats.inference.deviance_tests`.
 
 Submodels are refitted with the same response, prior weights, offset and family by the IRLS
 engine, with ``tol = min(res.tol, 1e-10)`` so that the deviance differences are exact to many
@@ -27,201 +30,20 @@ model as ``res.scale`` gives it (R's ``summary.glm`` dispersion: 1 for binomial/
 Pearson chi2 / df_resid otherwise); :func:`drop1` follows ``drop1.glm`` (see there).
 """
 
-import warnings
-
 import numpy as np
 import pandas as pd
-from .._lazy import stats
 
-from ..exceptions import ConvergenceWarning, GLMStatsWarning
 from ..engine import linalg
 from ..engine.blocks import block_rows, qr_block_rows, row_blocks
-from ..engine.data import GLMData
 from ..engine.gram import TriangularFactor
-from ..engine.irls import evaluate_mu, irls
-from ..engine.kernels import working_terms
 from ..engine.matrix import DenseMatrix
-from ..families import Gaussian
+from .deviance_tests import dispersion, test_name, with_test
+from .drop1 import drop1
+from .submodels import full_fit, refit, score_ss
 
 __all__ = ["anova_sequential", "anova", "drop1"]
 
-_ANOVA_COLUMNS = ["Df", "Deviance", "Resid. Df", "Resid. Dev"]
-_MODELS_COLUMNS = ["Resid. Df", "Resid. Dev", "Df", "Deviance"]
 
-
-# --- arguments -------------------------------------------------------------------------------
-def _test_name(test, where):
-    """R's test names; "LRT" is "Chisq", "none" is None."""
-    if test is None or (isinstance(test, str) and test.lower() == "none"):
-        return None
-    names = {"chisq": "Chisq", "lrt": "Chisq", "f": "F", "rao": "Rao"}
-    if not isinstance(test, str) or test.lower() not in names:
-        raise ValueError(f'{where}: test must be "Chisq" (or "LRT"), "F", "Rao" or None, not {test!r}')
-    return names[test.lower()]
-
-
-def _warn_f_fixed(res):
-    fam = res.family.name
-    if res.family.dispersion_is_one_in_r:
-        msg = f"using the F test with the {fam} family is inappropriate (it assumes the quasi{fam} family)"
-    else:
-        msg = "using the F test with a fixed dispersion is inappropriate"
-    warnings.warn(msg, GLMStatsWarning, stacklevel=4)
-
-
-# --- terms ---------------------------------------------------------------------------------
-def _droppable(terms):
-    """Terms not contained in another term (R's ``drop.scope``: ``a`` and ``b`` stay while ``a:b`` is in)."""
-    out = []
-    for i, (name, cols, fi) in enumerate(terms):
-        if not any(fi <= fj for j, (_, _, fj) in enumerate(terms) if j != i):
-            out.append((name, cols))
-    return out
-
-
-# --- fits ------------------------------------------------------------------------------------
-class _SubFit:
-    """Deviance, rank and the working residuals/weights of a (sub)model fit (R's glm.fit quantities)."""
-
-    def __init__(self, family, data, eta, deviance, rank, eta_weights=None):
-        self.deviance, self.rank = float(deviance), int(rank)
-        self.work_weights, self.work_resid = working_terms(family, data.y, data.weights, eta, eta_weights)
-
-
-def _full_fit(res, r_weights=False):
-    """The fit of ``res``; ``r_weights``: working weights as R's ``m$weights``, i.e. those of the last IRLS
-    iteration, evaluated at the coefficients before its update (identical to the final ones once converged)."""
-    state = res.fit_state
-    eta_w = state.weights_eta if r_weights else None
-    return _SubFit(res.family, state.data, state.eta, res.deviance, res.rank, eta_weights=eta_w)
-
-
-def _refit(res, cols):
-    """Refit ``res``'s model on the columns ``cols`` (same y, weights, offset, family; a factor-codes design
-    stays codes)."""
-    d = res.fit_state.data
-    fam = res.family
-    cols = sorted(cols)
-    if not cols:  # offset only (R's EMPTY model)
-        eta = np.array(d.offset, dtype=float)
-        return _SubFit(fam, d, eta, fam.deviance(d.y, fam.link.inverse(eta), d.weights), 0)
-    sub = d.with_columns(cols)
-    tol = min(res.tol, 1e-10)
-    maxiter = max(res.maxiter, 100)
-    fit = irls(sub, fam, maxiter=maxiter, tol=tol)
-    if not fit.converged:
-        warnings.warn(f"refitting a submodel ({len(cols)} columns) for the analysis of deviance did not converge in "
-                      f"{maxiter} iterations (tol={tol:g}); its deviance is the last iterate's",
-                      ConvergenceWarning, stacklevel=4)
-    eta, _ = evaluate_mu(sub, fam, fit.beta)
-    return _SubFit(fam, sub, eta, fit.deviance, int(fit.kept.sum()))
-
-
-def _score_ss(X, small):
-    """R's Rao statistic before scaling: ``glm.fit(X, r, w)``'s null deviance minus its deviance.
-
-    r, w are the working residuals and weights of the smaller fit; the regression is Gaussian
-    with an identity link, so this is the weighted regression sum of squares of r on X, measured
-    (as glm.fit does) from r's weighted mean. The regression is run by the engine, like any fit
-    (row blocks, a factor-codes design kept as codes, R's aliasing rule).
-    """
-    w, r = small.work_weights, small.work_resid
-    pos = w > 0
-    rbar = np.sum(w[pos] * r[pos]) / np.sum(w[pos])
-    null = float(np.sum(w[pos] * (r[pos] - rbar) ** 2))
-    if X.shape[1] == 0:
-        return null - float(np.sum(w[pos] * r[pos] ** 2))
-    data = GLMData(X=X, y=r, weights=w, offset=np.broadcast_to(0.0, r.shape))
-    rss = irls(data, Gaussian(), maxiter=25, tol=1e-12).deviance
-    score = null - rss
-    # a score that is 0 in exact arithmetic (nothing to add) can come out as -1e-16: call it 0
-    return 0.0 if -1e-10 * max(null, rss) <= score < 0 else score
-
-
-# --- test columns ----------------------------------------------------------------------------
-def _add_test(table, test, scale, df_scale, stat="Deviance"):
-    """R's ``stat.anova`` for "Chisq", "F" and "Rao" (the statistic column is ``stat``)."""
-    dfs = table["Df"].to_numpy(dtype=float)
-    values = table[stat].to_numpy(dtype=float)
-    with np.errstate(all="ignore"):
-        if test in ("Chisq", "Rao"):
-            vals = values / scale * np.sign(dfs)
-            vals[dfs == 0] = np.nan
-            vals[vals < 0] = np.nan
-            table["Pr(>Chi)"] = _chi2_upper(vals, np.abs(dfs))
-        else:
-            F = values / dfs / scale
-            F[dfs == 0] = np.nan
-            F[F < 0] = np.nan
-            table["F"] = F
-            table["Pr(>F)"] = _f_sf(F, np.abs(dfs), df_scale)
-    return table
-
-
-def _with_test(table, test, scale, df_scale, scores, res):
-    """The table with its test columns (``scores``: the Rao statistics; ``res``: the fit whose dispersion
-    is used, for the warning about F tests on a fixed dispersion)."""
-    if test == "F" and np.isinf(df_scale):
-        _warn_f_fixed(res)
-    if test == "Rao":
-        table["Rao"] = np.asarray(scores, dtype=float)
-        return _add_test(table, "Rao", scale, df_scale, stat="Rao")
-    return _add_test(table, test, scale, df_scale)
-
-
-def _f_sf(F, df1, df2):
-    if np.isinf(df2):  # F(df1, inf) = chi2(df1) / df1
-        return _chi2_upper(F * df1, df1)
-    return stats.f.sf(F, df1, df2)
-
-
-def _chi2_upper(x, df):
-    """P(chi2_df > x), down to the subnormal range as R's ``pchisq(lower.tail = FALSE)``.
-
-    scipy underflows to 0 below about 1e-308; there the upper incomplete gamma Q(a, z),
-    a = df/2, z = x/2, is evaluated in logs with its continued fraction (Lentz's method),
-    log Q = a log z - z - log Gamma(a) - log(CF), which converges fast for z > a + 1.
-    """
-    scalar = np.ndim(x) == 0 and np.ndim(df) == 0
-    x, df = np.broadcast_arrays(np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(df, dtype=float)))
-    with np.errstate(all="ignore"):
-        out = np.asarray(stats.chi2.sf(x, df), dtype=float).copy()
-        tiny = (out == 0) & np.isfinite(x) & (df > 0) & (x / 2 > df / 2 + 1)
-    for i in np.flatnonzero(tiny):
-        out.flat[i] = np.exp(_log_gamma_upper(df.flat[i] / 2.0, x.flat[i] / 2.0))
-    return float(out[0]) if scalar else out
-
-
-def _log_gamma_upper(a, z, eps=1e-16, maxit=1000):
-    """log of the regularized upper incomplete gamma Q(a, z) by its continued fraction (z > a + 1)."""
-    from scipy.special import gammaln
-
-    tiny = 1e-300
-    b = z + 1.0 - a
-    c = 1.0 / tiny
-    d = 1.0 / b
-    h = d
-    for i in range(1, maxit):
-        an = -i * (i - a)
-        b += 2.0
-        d = an * d + b
-        d = tiny if abs(d) < tiny else d
-        c = b + an / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < eps:
-            break
-    return a * np.log(z) - z - gammaln(a) + np.log(h)
-
-
-def _dispersion(res):
-    """The dispersion of the tests and its degrees of freedom (R: ``summary(m)$dispersion``; Inf when fixed)."""
-    return float(res.scale), (np.inf if res.fixed_scale else float(res.df_resid))
-
-
-# --- sequential ------------------------------------------------------------------------------
 def anova_sequential(res, test="default"):
     """Sequential (type I) analysis of deviance by term (R: ``anova(m, test = ...)``, ``anova.glm``).
 
@@ -254,22 +76,22 @@ def anova_sequential(res, test="default"):
     """
     if test == "default":
         test = "Chisq" if res.fixed_scale else "F"
-    test = _test_name(test, "anova")
+    test = test_name(test, "anova")
     intercept, terms = res.fit_state.terms
     base = res.df_resid + res.rank  # R's n.ok: rows with non-zero weight
     resdf = [base - len(intercept)]
     resdev = [float(res.null_deviance)]
     scores = [np.nan]
-    prev = _refit(res, intercept) if (test == "Rao" and terms) else None
+    prev = refit(res, intercept) if (test == "Rao" and terms) else None
     cols = list(intercept)
     X = res.fit_state.data.X
     for k, (_, term_cols, _) in enumerate(terms):
         cols = cols + list(term_cols)
-        fit = _full_fit(res) if k == len(terms) - 1 else _refit(res, cols)
+        fit = full_fit(res) if k == len(terms) - 1 else refit(res, cols)
         resdf.append(base - fit.rank)
         resdev.append(fit.deviance)
         if test == "Rao":
-            scores.append(_score_ss(X.columns(sorted(cols)), prev))
+            scores.append(score_ss(X.columns(sorted(cols)), prev))
             prev = fit
     resdf = np.asarray(resdf, dtype=float)
     resdev = np.asarray(resdev, dtype=float)
@@ -279,11 +101,10 @@ def anova_sequential(res, test="default"):
                          index=["NULL"] + [t for t, _, _ in terms])
     if test is None:
         return table
-    scale, df_scale = _dispersion(res)
-    return _with_test(table, test, scale, df_scale, scores, res)
+    scale, df_scale = dispersion(res)
+    return with_test(table, test, scale, df_scale, scores, res)
 
 
-# --- nested models ---------------------------------------------------------------------------
 def _check_same_data(results):
     first = results[0].fit_state.data
     for i, r in enumerate(results[1:], start=2):
@@ -432,7 +253,7 @@ def anova(*results, test="Chisq"):
             raise TypeError(f"argument {i} of anova() is not a fitted GLM (GLMResults), got {type(r).__name__}")
     if len(results) == 1:
         return anova_sequential(results[0], test=test)
-    test = _test_name(test, "anova")
+    test = test_name(test, "anova")
     _check_same_data(results)
     resdf = np.array([r.df_resid for r in results], dtype=float)
     resdev = np.array([r.deviance for r in results], dtype=float)
@@ -442,7 +263,7 @@ def anova(*results, test="Chisq"):
         small, large, i_s, i_l = (a, b, i + 1, i + 2) if resdf[i] >= resdf[i + 1] else (b, a, i + 2, i + 1)
         _check_nested(small, large, i_s, i_l)
         if test == "Rao":
-            s = _score_ss(large.fit_state.data.X, _full_fit(small, r_weights=True))
+            s = score_ss(large.fit_state.data.X, full_fit(small, r_weights=True))
             scores.append(s if resdf[i] >= resdf[i + 1] else -s)
     change = -np.diff(resdev)
     # a change of the order of rounding (two fits of the same deviance) is 0, not a negative statistic
@@ -457,106 +278,4 @@ def anova(*results, test="Chisq"):
     big = results[int(np.argmin(resdf))]
     scale = float(big.scale)
     df_scale = np.inf if big.fixed_scale else float(resdf.min())
-    return _with_test(table, test, scale, df_scale, scores, big)
-
-
-# --- single-term deletions -------------------------------------------------------------------
-def drop1(res, test=None):
-    """Single-term deletions (R: ``drop1(m, test = ...)``, ``drop1.glm``).
-
-    Parameters
-    ----------
-    res : GLMResults
-    test : {None, "Chisq", "LRT", "F", "Rao"}
-
-    Returns
-    -------
-    DataFrame
-        Rows ``"<none>"`` (the model itself) and each term that can be dropped respecting
-        marginality (a term contained in another, such as ``a`` and ``b`` next to ``a:b``,
-        stays); columns ``Df`` (parameters removed), ``Deviance`` (of the reduced model),
-        ``AIC`` (left out when the family has no likelihood: quasi families, Tweedie), then
-        ``LRT`` or ``scaled dev.`` and ``Pr(>Chi)`` ("Chisq"); ``F value``, ``Pr(>F)`` ("F");
-        ``Rao score`` or ``scaled Rao sc.`` and ``Pr(>Chi)`` ("Rao").
-
-    Notes
-    -----
-    As R's drop1.glm, with phi = ``res.scale`` (1, or the Pearson estimate) and n rows:
-
-    - "log-likelihood" l_k = n log(D_k / n) for the Gaussian family (unless the scale was fixed
-      with ``fit(scale=s)``: D_k / s - n), D_k / phi otherwise;
-    - AIC_k = AIC(model) + (l_k - l_0) + 2 (rank_k - rank_0);
-    - LRT = max(0, l_k - l_0) against chi2(Df), labelled ``scaled dev.`` when phi != 1 (so the
-      Gaussian "scaled dev." is n log(D_k / D_0));
-    - F value = ((D_k - D_0) / Df) / (D_0 / df_resid) on (Df, df_resid) degrees of freedom: the
-      scale is deviance / df_resid, not the Pearson phi (R warns for binomial/Poisson, as here);
-    - Rao = the score statistic of the full model at the reduced fit, divided by phi.
-
-    R's drop1.glm passes the model's offset to its auxiliary regression for the Rao score;
-    here the offset is left out (as anova.glm does), which is the score statistic. The two
-    agree for models without an offset.
-
-    For the array interface every column is a term (a constant column is the intercept and is
-    never dropped).
-    """
-    test = _test_name(test, "drop1")
-    intercept, terms = res.fit_state.terms
-    scope = _droppable(terms)
-    X = res.fit_state.data.X
-    p = X.shape[1]
-    names, ranks, devs, scores = ["<none>"], [res.rank], [float(res.deviance)], [np.nan]
-    for name, cols in scope:
-        drop = set(cols)
-        fit = _refit(res, [j for j in range(p) if j not in drop])
-        names.append(name)
-        ranks.append(fit.rank)
-        devs.append(fit.deviance)
-        if test == "Rao":
-            scores.append(_score_ss(X, fit))
-    ranks = np.asarray(ranks, dtype=float)
-    devs = np.asarray(devs, dtype=float)
-    n = float(np.sum(res.fit_state.freq_weights))  # R: nrow(x); rows counted with their frequency weights
-    dispersion = float(res.scale)
-    user_scale = res.scale if res.scale_fixed_by_user else None
-    loglik = res.family.drop1_loglik(devs, n, dispersion, user_scale)
-    aic = loglik + 2.0 * ranks
-    # R's drop1 anchors on extractAIC: the family's $aic (NA for statmod's tweedie family, although
-    # res.aic is AICtweedie's), and for glm.nb MASS's extractAIC.negbin (theta not counted)
-    aic = aic + (float(res.extract_aic) - aic[0])
-    dfs = ranks[0] - ranks + 0.0
-    dfs[0] = np.nan
-    table = pd.DataFrame({"Df": dfs, "Deviance": devs, "AIC": aic}, index=names)
-    if np.all(np.isnan(aic)):
-        table = table.drop(columns="AIC")
-    ok = ~np.isnan(dfs) & (dfs > 0)
-    if test == "Chisq":
-        lrt = np.maximum(0.0, loglik - loglik[0])
-        lrt[0] = np.nan
-        table["LRT" if dispersion == 1 else "scaled dev."] = lrt
-        table["Pr(>Chi)"] = _chi2_sf(lrt, dfs, ok)
-    elif test == "Rao":
-        sc = np.maximum(0.0, np.asarray(scores, dtype=float)) / dispersion
-        table["Rao score" if dispersion == 1 else "scaled Rao sc."] = sc
-        table["Pr(>Chi)"] = _chi2_sf(sc, dfs, ok)
-    elif test == "F":
-        if res.family.dispersion_is_one_in_r:
-            warnings.warn(f"the F test assumes the quasi{res.family.name} family", GLMStatsWarning, stacklevel=3)
-        rdf = float(res.df_resid)
-        rms = devs[0] / rdf
-        with np.errstate(all="ignore"):
-            F = (np.maximum(0.0, devs - devs[0]) / dfs) / rms
-        F[~(dfs >= 1e-4)] = np.nan
-        table["F value"] = F
-        pv = np.full_like(F, np.nan)
-        good = ~np.isnan(F) & ok
-        pv[good] = stats.f.sf(F[good], dfs[good], rdf)
-        table["Pr(>F)"] = pv
-    return table
-
-
-def _chi2_sf(x, df, ok):
-    """R's ``safe_pchisq``: NA where df <= 0."""
-    out = np.full_like(x, np.nan)
-    good = ok & ~np.isnan(x)
-    out[good] = _chi2_upper(x[good], df[good])
-    return out
+    return with_test(table, test, scale, df_scale, scores, big)

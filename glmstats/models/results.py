@@ -323,7 +323,7 @@ class GLMResults:
 
     def drop1(self, test=None):
         """Single-term deletions respecting marginality (R: ``drop1.glm``); see :mod:`glmstats.anova`."""
-        from ..inference.anova import drop1
+        from ..inference.drop1 import drop1
 
         return drop1(self, test=test)
 
