@@ -111,7 +111,7 @@ def test_quasi_separation_vs_r():
     upper limit is NaN (R: NA) with a ProfileWarning naming g; the other five limits are R's exact
     ones (tests/reference_extra/influence/profile_quasi_separation.json, written by
     generate_profile_separation.R beside it: profile_ci_exact of refgen_lib.R, R 4.2.2)."""
-    with open(Path(__file__).resolve().parent / "reference_extra" / "influence" /
+    with open(Path(__file__).resolve().parents[1] / "reference_extra" / "influence" /
               "profile_quasi_separation.json") as f:
         ref = json.load(f)
     data = ref["data"]
@@ -130,7 +130,7 @@ def test_bad_alpha():
         res.conf_int(alpha=1.5, method="profile")
 
 
-EXTRA_FILES = sorted((Path(__file__).resolve().parent / "reference_extra" / "influence").glob("extra_*.json"))
+EXTRA_FILES = sorted((Path(__file__).resolve().parents[1] / "reference_extra" / "influence").glob("extra_*.json"))
 
 
 @pytest.mark.parametrize("path", EXTRA_FILES, ids=[p.stem[6:] for p in EXTRA_FILES])

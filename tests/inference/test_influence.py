@@ -32,7 +32,7 @@ import glmstats as gs
 import _glmref as H  # noqa: E402  (pytest puts tests/ on sys.path)
 refcase = H.refcase
 RTOL = 1e-6
-DFBETA_DIR = Path(__file__).resolve().parent / "reference_extra" / "influence"
+DFBETA_DIR = Path(__file__).resolve().parents[1] / "reference_extra" / "influence"
 DFBETA_CASES = ["dobson_poisson", "budworm_binomial_prop_weights", "clotting_gamma_inverse",
                 "warpbreaks_quasipoisson"]
 
@@ -172,7 +172,7 @@ def test_rstudent_sigma_rule_follows_r_family_name():
 
 
 # ------------------------------------------------------------------ extra cases (odd links, weights, ...)
-EXTRA_CASES_DIR = Path(__file__).resolve().parent / "reference_extra" / "cases"
+EXTRA_CASES_DIR = Path(__file__).resolve().parents[1] / "reference_extra" / "cases"
 EXTRA_FILES = sorted(DFBETA_DIR.glob("extra_*.json"))
 
 

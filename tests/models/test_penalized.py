@@ -20,7 +20,7 @@ from numpy.testing import assert_allclose
 import glmstats as gs
 from glmstats.models.penalized import alpha_max
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 GLMNET_DIR = HERE / "reference" / "cases"
 SKLEARN_DIR = HERE / "reference_extra" / "sklearn"
 GLMNET_CASES = {"glmnet_gaussian_mtcars": gs.families.Gaussian, "glmnet_poisson_warpbreaks": gs.families.Poisson,

@@ -32,7 +32,7 @@ from glmstats.models.negbin import (
     theta_ml,
 )
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 QUINE = TESTS / "reference" / "cases" / "quine_glm_nb"
 EXTRA = TESTS / "reference_extra" / "negbin" / "cases"
 EXTRA_CASES = sorted(p.name for p in EXTRA.iterdir() if (p / "expected.json").exists())

@@ -18,7 +18,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from glmstats.formula.design import Design, build_design
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parents[1]
 CASES = next((p for p in (_HERE / "reference" / "cases", Path("/work/shared/reference/cases"))
               if p.is_dir()), _HERE / "reference" / "cases")
 

@@ -28,8 +28,8 @@ import glmstats as gs
 from glmstats.families.tweedie_density import score_phi, tweedie_logpdf
 from glmstats.models.tweedie_profile import phi_mle, tweedie_profile
 
-REF = Path(__file__).resolve().parent / "reference_extra" / "tweedie"
-DATA = Path(__file__).resolve().parent / "reference" / "cases" / "tweedie_synthetic" / "data.csv"
+REF = Path(__file__).resolve().parents[1] / "reference_extra" / "tweedie"
+DATA = Path(__file__).resolve().parents[1] / "reference" / "cases" / "tweedie_synthetic" / "data.csv"
 
 
 def _data():
