@@ -32,7 +32,7 @@ import numpy as np
 from . import linalg
 from .blocks import qr_block_rows, scratch
 
-__all__ = ["CrossProducts", "RightHandSide", "TriangularFactor", "cholesky_covariance"]
+__all__ = ["NormalEquations", "CrossProducts", "RightHandSide", "TriangularFactor", "cholesky_covariance"]
 
 
 def cholesky_covariance(acc, kept):
@@ -42,7 +42,18 @@ def cholesky_covariance(acc, kept):
     return None if step is None else (step.r, None, None)
 
 
-class CrossProducts:
+class NormalEquations:
+    """What the accumulators of X'WX and X'Wz share: the step and the covariance from the normal equations."""
+
+    def solve(self, rank_tol):
+        """The weighted least-squares step by Cholesky, or None (ill-conditioned: use the QR route)."""
+        return linalg.solve_cholesky(self.xtwx, self.xtwz)
+
+    def covariance(self, kept):
+        return cholesky_covariance(self, kept)
+
+
+class CrossProducts(NormalEquations):
     """Accumulates X'WX and X'Wz over row blocks.
 
     Parameters
@@ -97,15 +108,8 @@ class CrossProducts:
     def xtwz(self):
         return self._aug[:self.p, self.p]
 
-    def solve(self, rank_tol):
-        """The weighted least-squares step by Cholesky, or None (ill-conditioned: use the QR route)."""
-        return linalg.solve_cholesky(self.xtwx, self.xtwz)
 
-    def covariance(self, kept):
-        return cholesky_covariance(self, kept)
-
-
-class RightHandSide:
+class RightHandSide(NormalEquations):
     """Accumulates X'Wz alone, for a known X'WX (working weights that do not change between iterations).
 
     Parameters
@@ -124,12 +128,6 @@ class RightHandSide:
     def merge(self, other):
         self.xtwz += other.xtwz
         return self
-
-    def solve(self, rank_tol):
-        return linalg.solve_cholesky(self.xtwx, self.xtwz)
-
-    def covariance(self, kept):
-        return cholesky_covariance(self, kept)
 
 
 class TriangularFactor:

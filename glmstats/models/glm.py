@@ -69,9 +69,8 @@ class GLM:
                      pd.RangeIndex(n))
         keep = self._missing_rows(y, X, columns, missing)
         self.n_dropped = int(n - keep.sum())
-        if not keep.all():
+        if not keep.all():  # (no copy of a large X when nothing is dropped)
             columns = {k: (None if v is None else v[keep]) for k, v in columns.items()}
-        if not keep.all():  # avoid copying a large X when nothing is dropped
             y, X, index = y[keep], X[keep], index[keep]
             trials = None if trials is None else trials[keep]
         self.design_rows = inputs.DesignRows(self.exog_names, offset=offset, exposure=exposure)
