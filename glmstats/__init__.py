@@ -5,33 +5,30 @@
 >>> print(res.summary())
 """
 
-from . import datasets
-from . import families, links
-
+from . import datasets, families, links
+from .exceptions import (CollinearityWarning, ConvergenceWarning, DomainWarning, FitError, GLMStatsWarning,
+                         PerfectSeparationWarning, ProfileWarning, RankDeficientWarning)
 from .inference.anova import anova
-from .exceptions import (CollinearityWarning, ConvergenceWarning, DomainWarning, GLMStatsWarning, PerfectSeparationWarning, ProfileWarning,
-                         RankDeficientWarning)
-from .engine.irls import FitError
 from .models.glm import GLM, glm
 from .models.results import GLMResults
 
 
 def glm_nb(formula, data, **kwargs):
-    """Negative binomial regression with theta estimated by ML (R: ``MASS::glm.nb``); see :mod:`glmstats.negbin`."""
+    """Negative binomial regression with theta estimated by ML (R: ``MASS::glm.nb``); see :mod:`glmstats.models.negbin`."""
     from .models.negbin import glm_nb as _glm_nb
 
     return _glm_nb(formula, data, **kwargs)
 
 
 def multinom(formula, data, **kwargs):
-    """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.multinomial`."""
+    """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.models.multinomial`."""
     from .models.multinomial import multinom as _multinom
 
     return _multinom(formula, data, **kwargs)
 
 
 def regularization_path(model, alphas=None, **kwargs):
-    """Elastic-net coefficients along a decreasing alpha grid, warm-started; see :mod:`glmstats.penalized`."""
+    """Elastic-net coefficients along a decreasing alpha grid, warm-started; see :mod:`glmstats.models.penalized`."""
     from .models.penalized import regularization_path as _path
 
     return _path(model, alphas=alphas, **kwargs)

@@ -37,7 +37,7 @@ from .terms import CONTEXT, python_variables, rhs_variables, split_terms, split_
 
 __all__ = ["Design", "build_design", "FACTOR_CODES_MIN_ELEMENTS"]
 
-#: Factors are kept as integer codes (see glmstats.factor_matrix) when the dummy columns of the
+#: Factors are kept as integer codes (see glmstats.engine.factor_matrix) when the dummy columns of the
 #: factor terms would hold at least this many entries (rows x columns) and the formula allows it.
 FACTOR_CODES_MIN_ELEMENTS = 20_000_000
 

@@ -8,7 +8,7 @@ predictors eta_k = X b_k, one per non-reference class:
 The log-likelihood is concave in B = [b_1 ... b_K]; :meth:`MultinomialModel.fit` maximises it
 by Newton's method with the exact Hessian, accumulated over row blocks (the p K x p K matrix
 is the only large object: no n x (p K)^2 temporary). The formula's right-hand side is built
-by :func:`glmstats.design.build_design`; the response is read from ``data`` as a categorical
+by :func:`glmstats.formula.build_design`; the response is read from ``data`` as a categorical
 column.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def multinom(formula, data, *, reference=None, freq_weights=None, missing="drop"
     ValueError
         The response is not a column, has fewer than 2 classes, a class has zero total
         weight, ``reference`` is not a class, the formula has an offset, or the design fails
-        (see :func:`glmstats.design.build_design`).
+        (see :func:`glmstats.formula.build_design`).
     """
     return MultinomialModel(formula, data, reference=reference, freq_weights=freq_weights, missing=missing)
 
@@ -82,7 +82,7 @@ class MultinomialModel:
     Attributes
     ----------
     formula : str
-    design : glmstats.design.Design
+    design : glmstats.formula.Design
         The right-hand side (``design.y`` holds row positions, not the response).
     endog_name : str
         The response column.

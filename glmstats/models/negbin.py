@@ -369,7 +369,7 @@ def _fitted_glm(glm, family):
 class NegativeBinomialResults(GLMResults):
     """Results of :meth:`NegativeBinomialModel.fit` (R: a ``negbin`` object and ``summary.negbin``).
 
-    Everything of :class:`~glmstats.results.GLMResults` at the estimated theta (dispersion
+    Everything of :class:`~glmstats.models.results.GLMResults` at the estimated theta (dispersion
     fixed at 1, ``family`` = NegativeBinomial(alpha = 1/theta)), plus:
 
     Attributes

@@ -304,25 +304,25 @@ class GLMResults:
 
     # --- inference toolkit (each in its own module) ----------------------------------------
     def wald_test(self, hypothesis, use_f=None):
-        """Wald test of linear restrictions R b = q (R: ``car::linearHypothesis``); see :mod:`glmstats.hypothesis`."""
+        """Wald test of linear restrictions R b = q (R: ``car::linearHypothesis``); see :mod:`glmstats.inference.hypothesis`."""
         from ..inference.hypothesis import wald_test
 
         return wald_test(self, hypothesis, use_f=use_f)
 
     def t_test(self, hypothesis):
-        """One test per linear combination: estimate, se, statistic, p-value, CI; see :mod:`glmstats.hypothesis`."""
+        """One test per linear combination: estimate, se, statistic, p-value, CI; see :mod:`glmstats.inference.hypothesis`."""
         from ..inference.hypothesis import t_test
 
         return t_test(self, hypothesis)
 
     def anova(self, test="default"):
-        """Sequential (type I) analysis of deviance by formula term (R: ``anova.glm``); see :mod:`glmstats.anova`."""
+        """Sequential (type I) analysis of deviance by formula term (R: ``anova.glm``); see :mod:`glmstats.inference.anova`."""
         from ..inference.anova import anova_sequential
 
         return anova_sequential(self, test=test)
 
     def drop1(self, test=None):
-        """Single-term deletions respecting marginality (R: ``drop1.glm``); see :mod:`glmstats.anova`."""
+        """Single-term deletions respecting marginality (R: ``drop1.glm``); see :mod:`glmstats.inference.drop1`."""
         from ..inference.drop1 import drop1
 
         return drop1(self, test=test)
