@@ -22,6 +22,7 @@ from ..families import links as L
 from . import inputs
 from .diagnostics import diagnose
 from .fit_state import FitState
+from .results import GLMResults
 
 __all__ = ["GLM", "glm"]
 
@@ -271,8 +272,6 @@ class GLM:
         use_t : bool, optional
             t and F reference distributions; default: when the dispersion is estimated.
         """
-        from .results import GLMResults
-
         check_fit_options(maxiter, tol, scale, cov_type)
         fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
         state = self.fit_state(fit, tol=tol, maxiter=maxiter)
