@@ -68,10 +68,6 @@ class GLMData:
         """The same rows with the columns ``cols`` of X (positions; a factor design stays codes)."""
         return GLMData(X=self.X.columns(cols), y=self.y, weights=self.weights, offset=self.offset)
 
-    def with_offset(self, offset):
-        """The same data with another offset."""
-        return GLMData(X=self.X, y=self.y, weights=self.weights, offset=offset)
-
     def blocks(self, beta=None, eta=None, block_rows=None, rows=None):
         """Yield ``(X_b, y_b, prior_b, offset_b, eta_b)`` for each row block (of ``rows = (start, stop)``).
 

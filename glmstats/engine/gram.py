@@ -176,11 +176,6 @@ class TriangularFactor:
         out[:k] = self.r_aug[:k, self.p]
         return out
 
-    @property
-    def residual_norm(self):
-        """||W^(1/2) (z - X b)|| at the least-squares b (the last diagonal entry of the augmented factor)."""
-        return float(abs(self.r_aug[self.p, self.p])) if self.r_aug.shape[0] > self.p else 0.0
-
     def solve(self, rank_tol):
         """The step by R's pivoting rule (:func:`glmstats.engine.linalg.solve_qr`); never None."""
         return linalg.solve_qr(self.r, self.qtz, rank_tol)

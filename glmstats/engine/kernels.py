@@ -84,15 +84,25 @@ def working_terms(family, y, prior, eta, eta_weights=None):
         w = prior (d mu / d eta)^2 / V(mu) and r = (y - mu) / (d mu / d eta) (mu at ``eta``); both 0 for the rows
         R's fit leaves out (``good``: zero prior weight, d mu / d eta = 0, a non-finite term).
     """
+    return _fisher_terms(family, y, prior, eta, eta_weights)[:2]
+
+
+def _fisher_terms(family, y, prior, eta, eta_weights=None, mu=None, mu_eta=None, all_positive=False):
+    """(w, r, masked): :func:`working_terms` given what the caller has already (mu, d mu / d eta); with
+    ``all_positive`` (every prior weight positive) and every term finite no row is left out and ``masked`` is
+    False (the masking skipped)."""
     link = family.link
     with np.errstate(all="ignore"):
-        mu_eta = link.inverse_deriv(eta)
-        r = (y - link.inverse(eta)) / mu_eta
+        mu = link.inverse(eta) if mu is None else mu
+        mu_eta = link.inverse_deriv(eta) if mu_eta is None else mu_eta
+        r = (y - mu) / mu_eta
         if eta_weights is not None:
-            mu_eta = link.inverse_deriv(eta_weights)
-        w = prior * mu_eta ** 2 / family.variance(link.inverse(eta if eta_weights is None else eta_weights))
+            mu, mu_eta = link.inverse(eta_weights), link.inverse_deriv(eta_weights)
+        w = prior * mu_eta ** 2 / family.variance(mu)
+        if all_positive and np.isfinite(w.sum() + r.sum()):  # finite sums: every entry is finite
+            return w, r, False
     good = (prior > 0) & (mu_eta != 0) & np.isfinite(w) & np.isfinite(r)
-    return np.where(good, w, 0.0), np.where(good, r, 0.0)
+    return np.where(good, w, 0.0), np.where(good, r, 0.0), True
 
 
 class GenericKernel:
@@ -124,11 +134,10 @@ class GenericKernel:
             w = np.where(good, prior * h, 0.0)
             z = np.where(good, eta - offset + (y - mu) * ratio / np.where(good, h, 1.0), 0.0)
             return BlockTerms(dev, valid, w, z, (eta.min(), eta.max()))
-        w = prior * mu_eta ** 2 / family.variance(mu)
-        z = eta - offset + (y - mu) / mu_eta
-        if not (self.all_positive and np.isfinite(w.sum() + z.sum())):  # finite sums: every entry is finite
-            good = (prior > 0) & (mu_eta != 0) & np.isfinite(w) & np.isfinite(z)
-            w, z = np.where(good, w, 0.0), np.where(good, z, 0.0)
+        w, r, masked = _fisher_terms(family, y, prior, eta, mu=mu, mu_eta=mu_eta, all_positive=self.all_positive)
+        z = eta - offset + r
+        if masked:  # rows left out (w = 0) get z = 0, as in R's fit
+            z = np.where(w > 0, z, 0.0)
         return BlockTerms(dev, valid, w, z, (eta.min(), eta.max()))
 
 

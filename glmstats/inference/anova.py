@@ -140,10 +140,17 @@ def _check_nested(small, large, i_small, i_large):
     relative residual of 1e-7. See :func:`_outside_span`.
     """
     ss, sl_ = small.fit_state, large.fit_state
-    Xs, Xl = ss.data.X.columns(np.flatnonzero(ss.kept)), sl_.data.X.columns(np.flatnonzero(sl_.kept))
+    kept_s, kept_l = np.flatnonzero(ss.kept), np.flatnonzero(sl_.kept)
+
+    def large_rows(rows):  # the non-aliased columns, selected block by block: no copy of X
+        return sl_.data.X.rows(rows).columns(kept_l)
+
+    def small_rows(rows):
+        return ss.data.X.rows(rows).columns(kept_s)
+
     doff = ss.data.offset - sl_.data.offset
     pos = (sl_.data.weights > 0).astype(float)  # a weight of 0 drops a row
-    size, resid = _outside_span(Xl, Xs, doff, pos)
+    size, resid = _outside_span(large_rows, kept_l.size, small_rows, kept_s.size, doff, pos)
     offsets = (ss.data.offset[pos > 0], sl_.data.offset[pos > 0])
     size[-1] = max(size[-1], np.linalg.norm(offsets[0]), np.linalg.norm(offsets[1]), 1.0)
     names = [n for n, k in zip(ss.exog_names, ss.kept) if k] + ["offset"]
@@ -155,58 +162,62 @@ def _check_nested(small, large, i_small, i_large):
                          f"{', '.join(what)}")
 
 
-def _outside_span(Xl, Xs, extra, weights):
-    """Weighted norms of the columns of [X_s, extra] and of their residuals off the span of X_l, by row blocks.
+def _outside_span(large_rows, kl, small_rows, ks, extra, weights):
+    """Weighted norms of the columns of [X_s, extra] and of their residuals off the span of X_l, by row blocks
+    (``large_rows(slice)``, ``small_rows(slice)``: the design-matrix rows of X_l and X_s).
 
     Up to ``NESTED_QR_COLUMNS`` columns in all: the R factor of [X_l, X_s, extra] (a tall-skinny QR): a column's
     norm is that of its column of R, its residual that of the rows below X_l's. Wider: the normal equations of X_l
     (its own cross-products, one step of iterative refinement), the residuals summed directly; the QR route if
     X_l'WX_l is too ill-conditioned for them.
     """
-    n, kl = Xl.shape
-    ks = Xs.shape[1]
+    n = extra.shape[0]
     if kl + ks + 1 > NESTED_QR_COLUMNS:
-        found = _outside_span_normal(Xl, Xs, extra, weights)
+        found = _outside_span_normal(large_rows, kl, small_rows, ks, extra, weights)
         if found is not None:
             return found
     tri = TriangularFactor(kl + ks)
     for rows in row_blocks(n, qr_block_rows(kl + ks + 1)):
-        block = np.hstack([Xl.rows(rows).to_dense(), Xs.rows(rows).to_dense()])
+        block = np.hstack([large_rows(rows).to_dense(), small_rows(rows).to_dense()])
         tri.add(DenseMatrix(block), weights[rows], extra[rows])
     r_aug = tri.r_aug
     return np.linalg.norm(r_aug[:, kl:], axis=0), np.linalg.norm(r_aug[kl:, kl:], axis=0)
 
 
-def _outside_span_normal(Xl, Xs, extra, weights):
-    n, kl = Xl.shape
-    kt = Xs.shape[1] + 1
-    rows = block_rows(n, kl + kt)
-
-    def targets(sl):
-        return np.column_stack([Xs.rows(sl).to_dense(), extra[sl]])
+def _outside_span_normal(large_rows, kl, small_rows, ks, extra, weights):
+    n, kt = extra.shape[0], ks + 1
+    blocks = list(row_blocks(n, block_rows(n, kl + kt)))
 
     def projections(coef):
-        """X_l'W(T - X_l coef) and the weighted squared norms of T - X_l coef, by row blocks."""
+        """X_l'W(T - X_l coef) and the weighted squared norms of T - X_l coef, T = [X_s, extra], by row blocks."""
         rhs, ss = np.zeros((kl, kt)), np.zeros(kt)
-        for sl in row_blocks(n, rows):
-            xb, w = Xl.rows(sl), weights[sl]
-            res = targets(sl) - np.column_stack([xb.matvec(coef[:, j]) for j in range(kt)])
+        for sl in blocks:
+            xb, w = large_rows(sl), weights[sl]
+            res = np.column_stack([small_rows(sl).to_dense(), extra[sl]])
+            if coef is not None:
+                res -= np.column_stack([xb.matvec(coef[:, j]) for j in range(kt)])
             rhs += np.column_stack([xb.rmatvec(w * res[:, j]) for j in range(kt)])
             ss += w @ (res * res)
         return rhs, ss
 
-    gram = Xl.cross_products()
-    for sl in row_blocks(n, rows):
-        gram.add(Xl.rows(sl), weights[sl], np.zeros(sl.stop - sl.start))
-    coef = np.zeros((kl, kt))
-    rhs, size2 = projections(coef)
-    for _ in range(2):  # the solve, then one step of iterative refinement
-        steps = [linalg.solve_cholesky(gram.xtwx, rhs[:, j]) for j in range(kt)]
-        if any(step is None for step in steps):
-            return None
-        coef += np.column_stack([step.beta for step in steps])
-        rhs, resid2 = projections(coef)
-    return np.sqrt(size2), np.sqrt(resid2)
+    gram = None
+    for sl in blocks:
+        xb = large_rows(sl)
+        gram = gram or xb.cross_products()
+        gram.add(xb, weights[sl], np.zeros(sl.stop - sl.start))
+    found = linalg.equilibrated_cholesky(gram.xtwx)
+    if found is None or np.min(np.diag(found[0])) < linalg.MIN_PIVOT:
+        return None
+    lower, d = found
+
+    def solve(b):  # (X_l'WX_l)^-1 b for all the columns of b, by the one factorisation
+        return linalg.solve_triangular(lower.T, linalg.solve_triangular(lower, b / d[:, None], lower=True)) / d[:, None]
+
+    rhs, size2 = projections(None)
+    coef = solve(rhs)
+    rhs, _ = projections(coef)
+    coef += solve(rhs)  # one step of iterative refinement
+    return np.sqrt(size2), np.sqrt(projections(coef)[1])
 
 
 def anova(*results, test="Chisq"):

@@ -82,10 +82,10 @@ class GLMInfluence:
 
     def _u_blocks(self):
         """Yield (slice, U) with U = R^{-T} (sqrt(w) X_k)' for a block of rows (k x rows)."""
-        Xk = self._state.data.X.columns(np.flatnonzero(self._kept))
-        n, k = Xk.shape
-        for sl in row_blocks(n, block_rows(n, k)):  # dense pieces, also of a factor-codes design
-            xb = Xk.rows(sl).to_dense() * np.sqrt(self._w[sl])[:, None]
+        X, kept = self._state.data.X, np.flatnonzero(self._kept)
+        n, k = X.shape[0], kept.size
+        for sl in row_blocks(n, block_rows(n, k)):  # dense pieces (no copy of X), also of a factor-codes design
+            xb = X.rows(sl).columns(kept).to_dense() * np.sqrt(self._w[sl])[:, None]
             if k == 0:
                 yield sl, np.zeros((0, xb.shape[0]))
             else:

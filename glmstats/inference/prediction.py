@@ -128,10 +128,10 @@ def get_prediction(res, newdata=None, which="mean", offset=None, exposure=None):
         labels = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else pd.RangeIndex(X.shape[0])
     eta = X.matvec(state.estimate) + np.asarray(off, dtype=float)
     V = res.cov_params().to_numpy()[np.ix_(kept, kept)]
-    Xk = X.columns(np.flatnonzero(kept))
+    cols = np.flatnonzero(kept)
     se = np.empty(X.shape[0])
-    for sl in row_blocks(X.shape[0], block_rows(X.shape[0], Xk.shape[1])):  # dense pieces, also of factor codes
-        xb = Xk.rows(sl).to_dense()
+    for sl in row_blocks(X.shape[0], block_rows(X.shape[0], cols.size)):  # dense pieces, no copy of X
+        xb = X.rows(sl).columns(cols).to_dense()
         se[sl] = np.sqrt(np.einsum("ij,jk,ik->i", xb, V, xb))
     df = float(res.df_resid) if res.use_t else None
     return PredictionResults(np.asarray(eta, dtype=float), se, res.family.link, which, labels, df)

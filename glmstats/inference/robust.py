@@ -48,9 +48,8 @@ def sandwich(state, cov_type, cov_kwds):
     meat = np.zeros((k, k))
     rows = block_rows(n_rows, k)  # dense pieces of a few MB, also of a factor-codes design
     for sl, xb, w, r in state.working_blocks():
-        xk = xb.columns(kept)
         for sub in row_blocks(xb.shape[0], rows):
-            x = xk.rows(sub).to_dense()
+            x = xb.rows(sub).columns(kept).to_dense()
             psi = x * (w[sub] * r[sub])[:, None]
             if cov_type in ("HC2", "HC3"):
                 h = w[sub] * np.einsum("ij,jk,ik->i", x, bread, x)
