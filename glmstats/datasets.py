@@ -93,11 +93,13 @@ def describe(name: str) -> dict[str, Any]:
     Returns
     -------
     dict
-        Keys ``name``, ``file``, ``title``, ``description``, ``source``, ``columns``
-        (column name -> meaning), ``categorical`` (columns returned as strings),
-        ``formula``, ``family``, ``link``, ``weights`` and ``offset`` (the suggested
-        model: ``weights`` names the prior-weights column, passed as ``var_weights``),
-        ``r_call`` (the equivalent R call) and, for some, ``notes``.
+        Keys ``name``, ``file``, ``title``, ``description``, ``source``, ``licence``,
+        ``columns`` (column name -> meaning), ``categorical`` (columns returned as strings),
+        the suggested model: ``model`` (the glmstats function: ``"glm"``, ``"glm_nb"`` or
+        ``"multinom"``), ``formula``, ``family`` (``None`` unless ``model`` is ``"glm"``),
+        ``link``, ``weights`` (the prior-weights column, passed as ``var_weights``),
+        ``freq_weights`` and ``offset``; ``python_call`` (that fit as one expression of
+        ``gs`` and ``df``), ``r_call`` (the equivalent R call) and, for some, ``notes``.
 
     Raises
     ------

@@ -10,16 +10,21 @@ import pytest
 
 from glmstats import datasets
 
-# name -> (rows, columns) of the CSVs, copied from the R reference suite's data.csv files.
+# name -> (rows, columns) of the CSVs: the R reference suite's data.csv files, MASS's data
+# frames (datasets/export_mass.R) and the simulated claims (datasets/simulate_claims.R).
 EXPECTED = {
     "budworm": (12, ["ldose", "numdead", "sex", "n", "prop"]),
+    "claims": (4000, ["age", "region", "exposure", "claims"]),
+    "housing": (72, ["Sat", "Infl", "Type", "Cont", "Freq"]),
+    "quine": (146, ["Eth", "Sex", "Age", "Lrn", "Days"]),
     "clotting": (9, ["u", "lot1", "lot2"]),
     "dobson": (9, ["treatment", "outcome", "counts"]),
     "insurance": (64, ["District", "Group", "Age", "Holders", "Claims"]),
     "warpbreaks": (54, ["breaks", "wool", "tension"]),
 }
-KEYS = {"name", "file", "title", "description", "source", "columns", "categorical",
-        "formula", "family", "link", "weights", "offset", "r_call"}
+KEYS = {"name", "file", "title", "description", "source", "licence", "columns", "categorical",
+        "model", "formula", "family", "link", "weights", "freq_weights", "offset", "python_call",
+        "r_call"}
 
 
 def test_list_datasets():
@@ -45,8 +50,10 @@ def test_describe(name):
     assert set(info["categorical"]) <= set(info["columns"])
     for col in info["categorical"]:  # factors come back as strings
         assert all(isinstance(v, str) for v in datasets.load(name)[col])
-    for key in ("weights", "offset"):
+    for key in ("weights", "freq_weights", "offset"):
         assert info[key] is None or info[key] in info["columns"]
+    assert info["model"] in {"glm", "glm_nb", "multinom"}
+    assert (info["family"] is not None) == (info["model"] == "glm")
 
 
 def test_dobson_matches_r():
@@ -122,11 +129,15 @@ def test_suggested_model_fits(name):
     import glmstats as gs
 
     info = datasets.describe(name)
-    res = gs.glm(info["formula"], data=datasets.load(name), family=info["family"],
-                 link=info["link"], offset=info["offset"],
-                 var_weights=info["weights"]).fit()
+    df = datasets.load(name)
+    res = eval(info["python_call"], {"gs": gs, "np": np, "df": df})
     assert res.converged
-    assert np.all(np.isfinite(res.params))
+    assert np.all(np.isfinite(np.asarray(res.params, dtype=float)))
+    if info["model"] == "glm":  # the same fit from the metadata's keys
+        again = gs.glm(info["formula"], data=df, family=info["family"], link=info["link"],
+                       offset=info["offset"], var_weights=info["weights"],
+                       freq_weights=info["freq_weights"]).fit()
+        np.testing.assert_array_equal(again.params, res.params)
 
 
 def test_dobson_fit_matches_r():
