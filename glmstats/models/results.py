@@ -270,6 +270,15 @@ class GLMResults:
         with np.errstate(all="ignore"):
             return self._series(self.family.resid_anscombe(s.data.y, s.mu, s.var_weights), "resid_anscombe")
 
+    def resid_quantile(self, seed=None, scale=None):
+        """Randomized quantile residuals Phi^{-1}(u), u ~ U(F(y-), F(y)) (R: ``statmod::qresiduals``).
+
+        See :func:`glmstats.inference.residuals.quantile_residuals`.
+        """
+        from ..inference.residuals import quantile_residuals
+
+        return quantile_residuals(self, seed=seed, scale=scale)
+
     # --- prediction ----------------------------------------------------------------------
     def predict(self, newdata=None, which="mean", offset=None, exposure=None):
         """Predicted means (``which="mean"``) or linear predictors (``"linear"``).
