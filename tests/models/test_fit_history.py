@@ -142,3 +142,61 @@ def test_history_survives_pickle():
     pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(res)).fit_history, res.fit_history)
 
 
+
+# --- the other loops: glm_nb (MASS's alternation), the penalized fit, the multinomial Newton fit ------------
+def warpbreaks_nb(**kwargs):
+    return gs.glm_nb("breaks ~ wool + tension", data=gs.datasets.load("warpbreaks")).fit(**kwargs)
+
+
+def test_negbin_histories():
+    res = warpbreaks_nb(polish=False)
+    # fit_history: the last IRLS fit of MASS's alternation, whose iterations are R's `iter`
+    assert len(res.fit_history) == res.n_iter
+    assert res.fit_history["deviance"].iloc[-1] == res.deviance
+    th = res.theta_history
+    assert list(th.columns) == ["alternation", "theta", "twologlik", "irls_iterations"]
+    assert th["alternation"].tolist() == list(range(res.n_iter_outer + 1))
+    assert th["theta"].iloc[-1] == res.theta
+    assert_allclose(th["twologlik"].iloc[-1], res.twologlik, rtol=1e-12)
+    assert th["irls_iterations"].iloc[-1] == res.n_iter
+
+
+def test_negbin_verbose(capsys):
+    res = warpbreaks_nb(verbose=True)
+    out = capsys.readouterr().out.splitlines()
+    th = res.theta_history
+    irls_lines = [line for line in out if line.startswith("IRLS iteration ")]
+    theta_lines = [line for line in out if line.startswith("Theta iteration ")]
+    polish_lines = [line for line in out if line.startswith("Theta polish iteration ")]
+    assert len(irls_lines) == th["irls_iterations"].sum()  # every IRLS fit of the alternation, none of the polish
+    assert len(theta_lines) == len(th)
+    assert polish_lines and len(irls_lines) + len(theta_lines) + len(polish_lines) == len(out)
+    assert warpbreaks_nb(verbose=False).theta == res.theta
+    assert capsys.readouterr().out == ""
+
+
+def test_penalized_history_and_verbose(capsys):
+    model = gs.glm("counts ~ outcome + treatment", data=gs.datasets.load("dobson"), family="poisson")
+    res = model.fit_regularized(0.1, l1_ratio=0.5, verbose=True)
+    out = capsys.readouterr().out.splitlines()
+    h = res.fit_history
+    assert list(h.columns) == ["iteration", "objective", "deviance", "max_change", "step_halvings"]
+    assert len(h) == len(out) == res.n_iter
+    assert h["objective"].iloc[-1] == res.objective and h["deviance"].iloc[-1] == res.deviance
+    assert np.all(np.diff(h["objective"]) <= 1e-15)  # the line search only accepts descent
+    assert h["max_change"].iloc[-1] < res.tol
+    assert all(line.startswith(f"Penalized iteration {k}: objective = ") for k, line in enumerate(out, 1))
+
+
+def test_multinomial_history_and_verbose(capsys):
+    rng = np.random.default_rng(3)
+    d = pd.DataFrame({"x": rng.normal(size=80)})
+    d["y"] = np.where(d["x"] + rng.normal(size=80) > 0.5, "a", np.where(rng.random(80) < 0.5, "b", "c"))
+    res = gs.multinom("y ~ x", d).fit(verbose=True)
+    out = capsys.readouterr().out.splitlines()
+    h = res.fit_history
+    assert len(h) == len(out) == res.n_iter
+    assert_allclose(h["deviance"].iloc[-1], res.deviance, rtol=1e-15)
+    dev = h["deviance"].to_numpy()
+    assert_allclose(h["relative_change"].to_numpy()[1:], np.abs(np.diff(dev)) / (np.abs(dev[1:]) + 0.1), rtol=1e-12)
+    assert all(line.startswith(f"Newton iteration {k}: deviance = ") for k, line in enumerate(out, 1))
