@@ -284,6 +284,15 @@ class Family:
             return upper, upper, upper_sf, upper_sf
         return dist.cdf(y - 1.0), upper, dist.sf(y - 1.0), upper_sf
 
+    def plot_pdf(self, mu, scale=1.0, **kwargs):
+        """The pmf or pdf of y for several means and dispersions, a plotly Figure (needs ``glmstats[plot]``).
+
+        See :func:`glmstats.report.family_plots.plot_pdf`.
+        """
+        from ..report.family_plots import plot_pdf
+
+        return plot_pdf(self, mu, scale=scale, **kwargs)
+
     # --- housekeeping ------------------------------------------------------------------
     def _params(self):
         return {}

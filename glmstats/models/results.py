@@ -366,6 +366,25 @@ class GLMResults:
 
         return simulate(self, nsim=nsim, seed=seed)
 
+    # --- plots (plotly, the optional "plot" extra; see glmstats.report.plots) ---------------
+    def plot_diagnostics(self, **kwargs):
+        """R's ``plot(m)`` panels plus a quantile-residual Q-Q plot; see :func:`glmstats.report.plots.plot_diagnostics`."""
+        from ..report.plots import plot_diagnostics
+
+        return plot_diagnostics(self, **kwargs)
+
+    def plot_effects(self, term, data=None, **kwargs):
+        """Fitted mean over one predictor with a confidence band; see :func:`glmstats.report.plots.plot_effects`."""
+        from ..report.plots import plot_effects
+
+        return plot_effects(self, term, data, **kwargs)
+
+    def plot_coefficients(self, **kwargs):
+        """Estimates with confidence intervals; see :func:`glmstats.report.plots.plot_coefficients`."""
+        from ..report.plots import plot_coefficients
+
+        return plot_coefficients(self, **kwargs)
+
     # --- rendering -----------------------------------------------------------------------
     def summary(self, alpha=0.05):
         """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX, markdown)."""
