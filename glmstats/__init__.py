@@ -24,6 +24,13 @@ _LAZY_FUNCTIONS = {
 }
 
 
+def compare(results, **kwargs):
+    """Fitted models side by side (coefficients with SEs or CIs, fit statistics); see :func:`glmstats.report.compare.compare`."""
+    from .report.compare import compare as _compare
+
+    return _compare(results, **kwargs)
+
+
 def __getattr__(name):
     module = _LAZY_FUNCTIONS.get(name)
     if module is None:
@@ -48,7 +55,7 @@ def plot_links(links=None, eta=None):
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "plot_links", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "plot_links", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "CollinearityWarning", "FitError",
 ]
