@@ -329,3 +329,48 @@ def test_housing_multinom_matches_r():
     assert [_r_name(t) for t in res.params.index] == ref["coef_names"]
     np.testing.assert_allclose(res.params.to_numpy().T, ref["coefficients"], rtol=RTOL)
     np.testing.assert_allclose(res.llf, ref["loglik"], rtol=1e-10)
+
+
+def test_factor_codes_engine_keeps_rs_levels(monkeypatch):
+    # main-effect factors kept as integer codes (glmstats.engine.factor_matrix) take the codes
+    # of the Categorical: same columns, same numbers as R's
+    import glmstats as gs
+    from glmstats.engine.factor_matrix import FactorMatrix
+    from glmstats.formula import design
+
+    monkeypatch.setattr(design, "FACTOR_CODES_MIN_ELEMENTS", 0)
+    name, formula, family = GLM_FITS["insurance"]
+    model = gs.glm(formula, data=datasets.load(name), family=family)
+    assert isinstance(model.data.X, FactorMatrix)
+    res = model.fit(tol=1e-12)
+    ref = R_REF["fits"]["insurance"]
+    assert [_r_name(t) for t in res.params.index] == ref["coef_names"]
+    np.testing.assert_allclose(res.params.to_numpy(), ref["coefficients"], rtol=RTOL)
+
+
+def test_predict_newdata_with_strings_or_other_category_order():
+    # the fit's spec maps labels, not codes: plain strings and a Categorical in another order
+    # give the same predictions (the cell means of the saturated Poisson fit)
+    import glmstats as gs
+
+    wb = datasets.load("warpbreaks")
+    res = gs.glm("breaks ~ wool * tension", data=wb, family="poisson").fit()
+    new = pd.DataFrame({"wool": ["A", "B", "A"], "tension": ["M", "H", "L"]})
+    other = new.assign(tension=pd.Categorical(new["tension"], categories=["H", "L", "M"]))
+    means = wb.groupby(["wool", "tension"], observed=True)["breaks"].mean()
+    want = [means[("A", "M")], means[("B", "H")], means[("A", "L")]]
+    np.testing.assert_allclose(res.predict(new), want, rtol=1e-8)
+    np.testing.assert_allclose(res.predict(other), want, rtol=1e-8)
+
+
+def test_c_of_a_categorical_keeps_its_levels():
+    # the README's spelling C(region): the same fit as the bare Categorical, longer term names
+    import glmstats as gs
+
+    df = datasets.load("claims")
+    bare = gs.glm("claims ~ age + region + offset(np.log(exposure))", data=df, family="poisson").fit()
+    wrapped = gs.glm("claims ~ age + C(region) + offset(np.log(exposure))", data=df,
+                     family="poisson").fit()
+    assert wrapped.params.index.tolist() == ["Intercept", "age", "C(region)[T.suburban]",
+                                             "C(region)[T.urban]"]
+    np.testing.assert_array_equal(wrapped.params.to_numpy(), bare.params.to_numpy())
