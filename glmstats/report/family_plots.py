@@ -65,7 +65,7 @@ def plot_links(links=None, eta=None):
         fig.update_yaxes(range=[-0.05, 1.05], row=1, col=1)
         fig.update_yaxes(range=[-3, 8], row=1, col=2)
     fig.update_layout(title="Inverse link functions", template="plotly_white",
-                      width=1000 if links is None else 650, height=450)
+                      height=450)
     return fig
 
 
@@ -132,5 +132,5 @@ def plot_pdf(family, mu, scale=1.0, var_weights=1.0, *, n_points=300):
             fig.add_trace(go.Scatter(x=y, y=d.pdf(y), mode="lines", name=label(m, s)))
         fig.update_layout(yaxis_title="density f(y)")
     fig.update_layout(title=f"{family.name} distribution", xaxis_title="y", template="plotly_white",
-                      width=750, height=450)
+                      height=450)
     return fig

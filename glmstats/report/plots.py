@@ -67,13 +67,13 @@ def _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, seed):
     theo = stats.norm.ppf(ppoints(int(ok.sum())))
     lower, upper = normal_envelope(int(ok.sum()), envelope_sims, level, seed=None if seed is None else seed + 1)
     band = dict(color="rgba(44,160,44,0.6)", width=1)
-    fig.add_trace(go.Scatter(x=theo, y=lower, mode="lines", name="envelope lower", line=band), 2, 2)
+    fig.add_trace(go.Scatter(x=theo, y=lower, mode="lines", name="envelope lower", line=band), 3, 1)
     fig.add_trace(go.Scatter(x=theo, y=upper, mode="lines", name="envelope upper", line=band, fill="tonexty",
-                             fillcolor="rgba(44,160,44,0.15)"), 2, 2)
+                             fillcolor="rgba(44,160,44,0.15)"), 3, 1)
     fig.add_trace(go.Scatter(x=theo[[0, -1]], y=theo[[0, -1]], mode="lines", name="y = x",
-                             line=dict(dash="dot", color="gray")), 2, 2)
+                             line=dict(dash="dot", color="gray")), 3, 1)
     fig.add_trace(go.Scatter(x=theo, y=rq[ok][order], mode="markers", name="quantile residuals",
-                             text=labels[ok][order], marker=dict(size=6, color="#ff7f0e")), 2, 2)
+                             text=labels[ok][order], marker=dict(size=6, color="#ff7f0e")), 3, 1)
 
 
 def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelope_sims=199, level=0.95,
@@ -99,7 +99,7 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
     Returns
     -------
     plotly.graph_objects.Figure
-        Panels and their named traces:
+        Panels (a 3 x 2 grid, row by row) and their named traces:
 
         1. Residuals vs Fitted: ``residuals`` (residual against the linear predictor eta, R's
            ``predict(m)``, not the mean).
@@ -136,9 +136,9 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
     rsp = infl.resid_standardized_pearson.to_numpy()[used]
     h = infl.hat_matrix_diag.to_numpy()[used]
 
-    fig = make_subplots(rows=2, cols=3, subplot_titles=(
+    fig = make_subplots(rows=3, cols=2, subplot_titles=(
         "Residuals vs Fitted", "Normal Q-Q", "Scale-Location", "Residuals vs Leverage",
-        "Quantile residuals Q-Q (simulated envelope)"), horizontal_spacing=0.08, vertical_spacing=0.14)
+        "Quantile residuals Q-Q (simulated envelope)"), horizontal_spacing=0.12, vertical_spacing=0.1)
     marker = dict(size=6, color="#1f77b4", opacity=0.75)
 
     fig.add_trace(go.Scatter(x=eta, y=r, mode="markers", name="residuals", text=labels, marker=marker), 1, 1)
@@ -154,10 +154,10 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
                              line=dict(dash="dot", color="gray")), 1, 2)
 
     fig.add_trace(go.Scatter(x=eta, y=np.sqrt(np.abs(rs)), mode="markers", name="sqrt(|standardized residuals|)",
-                             text=labels, marker=marker), 1, 3)
+                             text=labels, marker=marker), 2, 1)
 
     hx = np.where(h >= 1.0, np.nan, h)
-    fig.add_trace(go.Scatter(x=hx, y=rsp, mode="markers", name="leverage", text=labels, marker=marker), 2, 1)
+    fig.add_trace(go.Scatter(x=hx, y=rsp, mode="markers", name="leverage", text=labels, marker=marker), 2, 2)
     hmin, hmax = np.nanmin(hx), np.nanmax(hx)
     # R: from min(h) (or max(h)/100 if smaller) to the right end of the axis (4 % past max(h))
     hh = np.linspace(min(hmin, hmax / 100.0), hmax * 1.04, 101)
@@ -166,9 +166,9 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
         edge = cook_contour(hh, c, res.rank)
         fig.add_trace(go.Scatter(x=np.r_[hh, np.nan, hh], y=np.r_[edge, np.nan, -edge], mode="lines",
                                  name=f"Cook's distance {c:g}", line=dict(dash="dash", color="#d62728",
-                                                                          width=1 + k)), 2, 1)
+                                                                          width=1 + k)), 2, 2)
     lim = 1.1 * max(np.nanmax(np.abs(rsp)), 1.0)
-    fig.update_yaxes(range=[-lim, lim], row=2, col=1)
+    fig.update_yaxes(range=[-lim, lim], row=2, col=2)
 
     try:
         rq = res.resid_quantile(seed=seed).to_numpy()[used]
@@ -184,9 +184,9 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
             ("Leverage", "Std. Pearson resid."),
             ("N(0, 1) quantiles", "Quantile residuals")]
     for k, (xt, yt) in enumerate(axes):
-        fig.update_xaxes(title_text=xt, row=k // 3 + 1, col=k % 3 + 1)
-        fig.update_yaxes(title_text=yt, row=k // 3 + 1, col=k % 3 + 1)
-    fig.update_layout(title=f"{res.family.name}({res.family.link.name}) diagnostics", height=760, width=1250,
+        fig.update_xaxes(title_text=xt, row=k // 2 + 1, col=k % 2 + 1)
+        fig.update_yaxes(title_text=yt, row=k // 2 + 1, col=k % 2 + 1)
+    fig.update_layout(title=f"{res.family.name}({res.family.link.name}) diagnostics", height=1100,
                       showlegend=False, template="plotly_white")
     return fig
 
@@ -225,7 +225,7 @@ def plot_coefficients(res, *, alpha=0.05, method="wald", drop_intercept=False):
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=f"Coefficients with {100 * (1 - alpha):g}% {method} intervals",
                       xaxis_title=f"estimate (link scale: {res.family.link.name})", template="plotly_white",
-                      height=max(300, 60 + 32 * len(b)), width=700, showlegend=False)
+                      height=max(300, 60 + 32 * len(b)), showlegend=False)
     return fig
 
 
@@ -327,5 +327,5 @@ def plot_effects(res, term, data=None, *, at=None, alpha=0.05, n_points=100, off
     others = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items() if k != term)
     fig.update_layout(title=f"Effect of {term} ({level} band; {others})" if others else f"Effect of {term}",
                       xaxis_title=term, yaxis_title=f"fitted mean of {res.endog_name}", template="plotly_white",
-                      width=750, height=450, showlegend=False)
+                      height=450, showlegend=False)
     return fig
