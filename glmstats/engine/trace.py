@@ -115,7 +115,8 @@ def verbose_output(verbose):
     Notes
     -----
     The logger's level is lowered to DEBUG for the duration (and restored): handlers the user has
-    attached to ``glmstats`` or the root logger then see the per-iteration records as well.
+    attached to ``glmstats`` or the root logger then see the per-iteration records as well. The
+    logger is shared: fits running in other threads meanwhile print their lines too.
     """
     if not verbose:
         yield

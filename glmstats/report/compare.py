@@ -12,7 +12,8 @@ users from ``summary_col``. A :class:`Comparison` is a :class:`~glmstats.report.
   model has them.
 
 Every cell is formatted by :func:`_cell`, the one place that calls the report's number
-formatters.
+formatters; the report's renderers then lay the text cells out as they are
+(:meth:`Comparison._coef_rows`).
 """
 
 from __future__ import annotations
@@ -190,9 +191,7 @@ class Comparison(Report):
 
     # the numbers ---------------------------------------------------------------------------
     def _collect(self, results, penalized):
-        terms = []
-        for res in results:
-            terms += [t for t in res.params.index if t not in terms]  # first-seen order
+        terms = list(dict.fromkeys(t for res in results for t in res.params.index))  # first-seen order
         index = pd.Index(terms, dtype=object)
         nan = pd.Series(np.nan, index=index)
         self.params = pd.DataFrame({n: r.params.reindex(index) for n, r in zip(self.names, results)})
