@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._lazy import stats
 from ._plotly import plotly_modules
+from .smooth import lowess
 
 __all__ = ["plot_diagnostics", "plot_effects", "plot_coefficients", "ppoints", "qqline", "cook_contour",
            "normal_envelope"]
@@ -60,12 +61,12 @@ def _labels(index):
     return [str(i) for i in index]
 
 
-def _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, seed):
+def _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, rng):
     """Panel 5: sorted quantile residuals against normal quantiles, inside a simulated envelope."""
     ok = np.isfinite(rq)
     order = np.argsort(rq[ok])
     theo = stats.norm.ppf(ppoints(int(ok.sum())))
-    lower, upper = normal_envelope(int(ok.sum()), envelope_sims, level, seed=None if seed is None else seed + 1)
+    lower, upper = normal_envelope(int(ok.sum()), envelope_sims, level, seed=rng)
     band = dict(color="rgba(44,160,44,0.6)", width=1)
     fig.add_trace(go.Scatter(x=theo, y=lower, mode="lines", name="envelope lower", line=band), 3, 1)
     fig.add_trace(go.Scatter(x=theo, y=upper, mode="lines", name="envelope upper", line=band, fill="tonexty",
@@ -76,8 +77,8 @@ def _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, seed):
                              text=labels[ok][order], marker=dict(size=6, color="#ff7f0e")), 3, 1)
 
 
-def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelope_sims=199, level=0.95,
-                     seed=None):
+def plot_diagnostics(res, *, residuals="pearson", smooth=True, cook_levels=(0.5, 1.0), envelope_sims=199,
+                     level=0.95, seed=None):
     """R's diagnostic plots of a glm (``plot(m)``), plus a Q-Q plot of randomized quantile residuals.
 
     Parameters
@@ -88,13 +89,17 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
         residuals, standardized Pearson residuals); ``"deviance"`` that of R < 4.0 and many texts
         (deviance residuals, R's ``rstandard``). The residuals-vs-leverage panel always shows
         standardized Pearson residuals, on which Cook's contours are exact.
+    smooth : bool
+        Draw R's smooth curve in panels 1 and 3: ``lowess(x, y, f = 2/3, iter = 0)``, R's
+        ``panel.smooth`` for glm fits (:func:`glmstats.report.smooth.lowess`).
     cook_levels : sequence of float
         Cook's distances drawn as contours in the residuals-vs-leverage panel.
     envelope_sims, level : int, float
         Number of simulated normal samples and the coverage of the pointwise envelope of the
         quantile-residual Q-Q plot (see :func:`normal_envelope`).
-    seed : int or None
-        Seeds the quantile residuals' uniform draws and the envelope's normal draws.
+    seed : int, numpy Generator or None
+        Seeds one generator that draws the quantile residuals' uniforms, then the envelope's normals
+        (``seed=s`` gives the quantile residuals of ``res.resid_quantile(seed=s)``).
 
     Returns
     -------
@@ -102,10 +107,10 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
         Panels (a 3 x 2 grid, row by row) and their named traces:
 
         1. Residuals vs Fitted: ``residuals`` (residual against the linear predictor eta, R's
-           ``predict(m)``, not the mean).
+           ``predict(m)``, not the mean), ``residuals smooth``.
         2. Normal Q-Q: ``standardized residuals`` (sorted, against the normal quantiles of R's
            ``ppoints``, as ``qqnorm``) and ``qqline``.
-        3. Scale-Location: ``sqrt(|standardized residuals|)`` against eta.
+        3. Scale-Location: ``sqrt(|standardized residuals|)`` against eta, ``scale-location smooth``.
         4. Residuals vs Leverage: ``leverage`` (standardized Pearson residual against h_i) and
            ``Cook's distance <c>`` per level (both signs, joined by a gap).
         5. Quantile residuals Q-Q: ``quantile residuals`` (sorted, against the same quantiles), ``envelope
@@ -143,6 +148,9 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
 
     fig.add_trace(go.Scatter(x=eta, y=r, mode="markers", name="residuals", text=labels, marker=marker), 1, 1)
     fig.add_hline(y=0, line=dict(dash="dot", color="gray"), row=1, col=1)
+    if smooth:
+        sx, sy = lowess(eta, r)
+        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines", name="residuals smooth", line=dict(color="#d62728")), 1, 1)
 
     ok = np.isfinite(rs)
     order = np.argsort(rs[ok])
@@ -155,6 +163,10 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
 
     fig.add_trace(go.Scatter(x=eta, y=np.sqrt(np.abs(rs)), mode="markers", name="sqrt(|standardized residuals|)",
                              text=labels, marker=marker), 2, 1)
+    if smooth:
+        sx, sy = lowess(eta, np.sqrt(np.abs(rs)))
+        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines", name="scale-location smooth",
+                                 line=dict(color="#d62728")), 2, 1)
 
     hx = np.where(h >= 1.0, np.nan, h)
     fig.add_trace(go.Scatter(x=hx, y=rsp, mode="markers", name="leverage", text=labels, marker=marker), 2, 2)
@@ -170,14 +182,15 @@ def plot_diagnostics(res, *, residuals="pearson", cook_levels=(0.5, 1.0), envelo
     lim = 1.1 * max(np.nanmax(np.abs(rsp)), 1.0)
     fig.update_yaxes(range=[-lim, lim], row=2, col=2)
 
+    rng = np.random.default_rng(seed)
     try:
-        rq = res.resid_quantile(seed=seed).to_numpy()[used]
+        rq = res.resid_quantile(seed=rng).to_numpy()[used]
     except NotImplementedError:  # quasi families: no distribution, no quantile residuals; the R panels stand
         fig.add_annotation(text=f"no quantile residuals:<br>the {res.family.name} family has no distribution",
                            showarrow=False, xref="x5 domain", yref="y5 domain", x=0.5, y=0.5)
         rq = None
     if rq is not None:
-        _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, seed)
+        _add_quantile_qq(fig, go, rq, labels, envelope_sims, level, rng)
     axes = [("Predicted values (linear predictor)", f"{name} residuals"),
             ("Theoretical quantiles", f"Std. {name} resid."),
             ("Predicted values (linear predictor)", f"sqrt(|Std. {name} resid.|)"),

@@ -16,11 +16,13 @@ from scipy import special, stats
 
 import glmstats as gs
 from glmstats.report.plots import normal_envelope
+from glmstats.report.smooth import lowess
 
 pytest.importorskip("plotly")
 
 REF = Path(__file__).resolve().parents[1] / "reference_extra" / "plots" / "plots_reference.json"
-CASES = json.loads(REF.read_text())
+REFERENCE = json.loads(REF.read_text())
+CASES = {k: v for k, v in REFERENCE.items() if "python" in v}  # the model fits
 
 
 def _fit(case):
@@ -76,9 +78,29 @@ def test_diagnostic_panels_match_r(name, kind):
     sl = _trace(fig, "sqrt(|standardized residuals|)")
     np.testing.assert_allclose(_arr(sl.y), np.sqrt(np.abs(std)), rtol=tol, atol=tol)
 
+    # R's panel.smooth for a glm: lowess(predict(m), y, iter = 0); here always on Pearson residuals
+    if kind == "pearson":
+        np.testing.assert_allclose(_arr(_trace(fig, "residuals smooth").y), case["lowess_resid"], rtol=tol, atol=tol)
+        np.testing.assert_allclose(_arr(_trace(fig, "scale-location smooth").y), case["lowess_scale"], rtol=tol,
+                                   atol=tol)
+        np.testing.assert_allclose(_arr(_trace(fig, "residuals smooth").x), np.sort(case["linear_predictor"]),
+                                   rtol=tol, atol=tol)
+
     lev = _trace(fig, "leverage")
     np.testing.assert_allclose(_arr(lev.x), case["hatvalues"], rtol=tol, atol=tol)
     np.testing.assert_allclose(_arr(lev.y), case["rstandard_pearson"], rtol=tol, atol=tol)
+
+
+def test_lowess_matches_r():
+    # R 4.2.2: set.seed(7); x <- round(runif(500) * 50) / 10; y <- sin(x) + rnorm(500, sd = 0.5);
+    # lowess(x, y, iter = 0) -- ties, the window's slide and the interpolation within delta
+    case = REFERENCE["lowess_synthetic"]
+    x, y = lowess(case["x"], case["y"])
+    np.testing.assert_array_equal(x, case["fit_x"])
+    np.testing.assert_allclose(y, case["fit_y"], rtol=1e-12, atol=1e-12)
+    # no delta: every point fitted; on a straight line the local lines are the line itself
+    t = np.linspace(0, 1, 50)
+    np.testing.assert_allclose(lowess(t, 3 * t - 1, delta=0)[1], 3 * t - 1, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["dobson_poisson", "budworm_binomial", "clotting_gamma"])

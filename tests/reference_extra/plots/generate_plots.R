@@ -11,7 +11,9 @@
 # (R >= 4.0: Pearson residuals; R < 4.0 and many textbooks: deviance residuals -- both stored):
 #   predict(m) (the x axis of panels 1 and 3), residuals(m, "pearson"), residuals(m, "deviance"),
 #   rstandard(m, type = "pearson"), rstandard(m) (deviance), hatvalues(m), cooks.distance(m),
-#   m$rank, summary(m)$dispersion;
+#   m$rank, summary(m)$dispersion, and plot.lm's smooth curves (panel.smooth: lowess(x, y, f = 2/3,
+#   iter = 0) for glm fits since R 4.0) of panel 1 (Pearson residuals on predict(m)) and panel 3
+#   (sqrt(|rstandard(m, type = "pearson")|) on predict(m));
 # and statmod::qresiduals(m) drawn after set.seed(seed), together with runif(n) drawn after the
 # same set.seed(seed): statmod draws runif(n, a, b) = a + (b - a) * runif(n), so passing those
 # uniforms to glmstats reproduces the randomized residuals number for number (continuous families
@@ -82,10 +84,20 @@ for (name in names(models)) {
     rstandard_deviance = unname(rstandard(m)),
     hatvalues = unname(hatvalues(m)),
     cooks_distance = unname(cooks.distance(m)),
+    lowess_resid = lowess(predict(m), residuals(m, type = "pearson"), iter = 0)$y,
+    lowess_scale = lowess(predict(m), sqrt(abs(rstandard(m, type = "pearson"))), iter = 0)$y,
     qres_seed = seed,
     qres_uniform = v,
     qresiduals = unname(q)
   )
 }
+# lowess on 500 points with ties (x on a 0.1 grid): exercises the window's slide, the
+# interpolation within delta = 1 % of the range, and tied x sharing a fit
+set.seed(7)
+x <- round(runif(500) * 50) / 10
+y <- sin(x) + rnorm(500, sd = 0.5)
+lw <- lowess(x, y, iter = 0)
+out$lowess_synthetic <- list(r_call = "set.seed(7); x <- round(runif(500) * 50) / 10; y <- sin(x) + rnorm(500, sd = 0.5); lowess(x, y, iter = 0)",
+                             x = x, y = y, fit_x = lw$x, fit_y = lw$y)
 write_json_file(out, "plots_reference.json")
 writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
