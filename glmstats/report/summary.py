@@ -117,7 +117,8 @@ class Summary(Report):
         right += [(str(label), fmt_num(value, digits)) for label, value in extra_rows]
         table = _glm_coefficients(results, alpha)
         # the p-value column is the fourth: "P>|z|" or "P>|t|"
-        section = Section(table, pvalue_column=table.columns[3])
+        section = Section(table, pvalue_column=table.columns[3], estimate_columns=("coef", "std err"),
+                          statistic_columns=(table.columns[2],))
         super().__init__(TITLE, left, right, [section], notes=_glm_notes(results), digits=digits)
         self.alpha = alpha
 
@@ -273,6 +274,8 @@ class MultinomialSummary(Report):
                               hi: ci.loc[c, "upper"].to_numpy()}, index=r.params.index),
                 title=f"{r.endog_name} = {c} (vs {r.reference})",
                 pvalue_column="P>|z|",
+                estimate_columns=("coef", "std err"),
+                statistic_columns=("z",),
             )
             for c in classes
         ]
