@@ -171,6 +171,8 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
         width = max(len(c) for c in info["columns"])
         for col, meaning in info["columns"].items():
             kind = " (factor)" if col in info.get("categorical", []) else ""
+            if col in info.get("ordered", []):
+                kind = " (factor; ordered in R)"
             out.append(f"  {col:<{width}}  {meaning}{kind}")
         out.append("")
         out.append("Suggested model:")
