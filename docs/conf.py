@@ -50,7 +50,7 @@ exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", ".DS_St
 templates_path = ["_templates"]
 
 # --- MyST and notebook execution ------------------------------------------------------------
-myst_enable_extensions = ["colon_fence", "dollarmath"]
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"           # rerun a page only when its code changed
 nb_execution_cache_path = os.path.join(HERE, "_build", ".jupyter_cache")
@@ -76,7 +76,8 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["glmstats.css"]
 
 # --- names other branches add (gs.compare, gs.plot_links) --------------------------------------
 # api.md holds a marker where they are documented once glmstats has them, so the reference
