@@ -1,8 +1,8 @@
 """fit(verbose=True) and res.fit_history: IRLS's iterations as R's glm.control(trace = TRUE) shows them.
 
 Reference traces: tests/reference_extra/trace/<case>.csv, written by generate_trace.R beside them (R 4.2.2,
-stats only): per iteration, the deviance at the accepted step (R's "Step halved: new deviance" when it halved
-the step) and whether R halved it.
+MASS 7.3-58.2): per iteration, the deviance at the accepted step (R's "Step halved: new deviance" when it halved
+the step) and whether R halved it; for glm.nb, theta after each alternation as MASS's trace prints it.
 """
 
 import logging
@@ -159,6 +159,14 @@ def test_negbin_histories():
     assert th["theta"].iloc[-1] == res.theta
     assert_allclose(th["twologlik"].iloc[-1], res.twologlik, rtol=1e-12)
     assert th["irls_iterations"].iloc[-1] == res.n_iter
+
+
+def test_negbin_theta_history_matches_mass_trace():
+    # MASS::glm.nb(trace = TRUE) prints signif(theta) (6 significant digits) after each alternation
+    ref = pd.read_csv(TRACE_DIR / "negbin_warpbreaks_theta.csv")
+    th = warpbreaks_nb(polish=False).theta_history
+    assert th["alternation"].iloc[1:].tolist() == ref["alternation"].tolist()
+    assert [float(f"{t:.6g}") for t in th["theta"].iloc[1:]] == ref["theta"].tolist()
 
 
 def test_negbin_verbose(capsys):

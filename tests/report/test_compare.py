@@ -237,3 +237,12 @@ def test_unsupported_objects_are_named(fits):
     model = gs.glm(FORMULA, gs.datasets.load("warpbreaks"), family="poisson")
     with pytest.raises(TypeError, match=r"GLM \(a model: call \.fit\(\)"):
         gs.compare([model])
+
+
+def test_exported_lazily():
+    import subprocess
+    import sys
+
+    code = "import sys, glmstats; print('glmstats.report.compare' in sys.modules, 'compare' in glmstats.__all__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -2,7 +2,8 @@
 # Run from this folder:   Rscript generate_trace.R
 # Writes <case>.csv with one row per IRLS iteration: iteration, deviance (at the accepted step:
 # the "Step halved: new deviance" value when R halved the step, else the "Deviance =" value),
-# halved (1 when R printed "Step halved" in that iteration). R 4.2.2 (Debian), stats only.
+# halved (1 when R printed "Step halved" in that iteration); and negbin_warpbreaks_theta.csv, MASS's
+# glm.nb trace (theta per alternation, as printed). R 4.2.2 (Debian), MASS 7.3-58.2.
 options(digits = 17)
 
 trace_rows <- function(call_expr) {
@@ -39,5 +40,17 @@ x <- 1:20
 y <- c(0, 1, 0, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8, 10)
 write_case("identity_poisson_halving", trace_rows(quote(
   glm(y ~ x, family = poisson(link = "identity"), start = c(5, 0.01), control = glm.control(trace = TRUE)))))
+
+# MASS::glm.nb(trace = TRUE) on warpbreaks: one message per alternation,
+# "Theta(k) = <signif(theta), 6 significant digits>, 2(Ls - Lm) = <signif(deviance)>"
+library(MASS)
+msgs <- character()
+nb <- withCallingHandlers(glm.nb(breaks ~ wool + tension, data = warpbreaks, trace = TRUE),
+                          message = function(c) { msgs <<- c(msgs, conditionMessage(c)); invokeRestart("muffleMessage") })
+parts <- regmatches(msgs, regexec("^Theta\\(([0-9]+)\\) = ([0-9.]+), 2\\(Ls - Lm\\) = ([0-9.]+)", msgs))
+tab <- data.frame(alternation = sapply(parts, function(p) as.integer(p[2])),
+                  theta = sapply(parts, function(p) p[3]), deviance = sapply(parts, function(p) p[4]))
+stopifnot(nrow(tab) > 0, !anyNA(tab$alternation))
+write.csv(tab, "negbin_warpbreaks_theta.csv", row.names = FALSE, quote = FALSE)
 
 writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
