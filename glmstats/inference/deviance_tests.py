@@ -125,3 +125,30 @@ def chi2_sf(x, df, ok):
 def dispersion(res):
     """The dispersion of the tests and its degrees of freedom (R: ``summary(m)$dispersion``; Inf when fixed)."""
     return float(res.scale), (np.inf if res.fixed_scale else float(res.df_resid))
+
+
+# --- the lines R prints above each table (attr(, "heading")) --------------------------------
+def model_formula(res):
+    """The model's formula as written, or ``y ~ x1 + x2`` from the names for the array interface."""
+    formula = getattr(res, "formula", None)
+    if formula:
+        return str(formula)
+    params = getattr(res, "params", None)
+    names = [] if params is None else [str(n) for n in params.index]
+    return f"{res.endog_name} ~ {' + '.join(names) if names else '1'}"
+
+
+def sequential_heading(res):
+    """R's anova.glm heading: the family and link, the response, the order of the terms."""
+    return ["Analysis of Deviance Table", "", f"Model: {res.family.name}, link: {res.family.link.name}", "",
+            f"Response: {res.endog_name}", "", "Terms added sequentially (first to last)"]
+
+
+def comparison_heading(results):
+    """R's anova.glmlist heading: one ``Model i: formula`` line per model."""
+    return ["Analysis of Deviance Table", ""] + [f"Model {i}: {model_formula(r)}" for i, r in enumerate(results, 1)]
+
+
+def drop1_heading(res):
+    """R's drop1 heading."""
+    return ["Single term deletions", "", "Model:", model_formula(res)]

@@ -12,6 +12,8 @@ Each builder reads a results object's public attributes and fills one report; th
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -29,9 +31,14 @@ _COV_NOTES = {
 
 
 def _check_alpha(alpha):
+    # a fit passed by mistake (res.summary(res2)) must not be read as a level
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        hint = ("; to compare fits use gs.anova(res1, res2) or a side-by-side table"
+                if hasattr(alpha, "params") else "")
+        raise TypeError(f"summary(): alpha must be a number in (0, 1), got a {type(alpha).__name__}{hint}")
     alpha = float(alpha)
     if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        raise ValueError(f"summary(): alpha must be in (0, 1), got {alpha}")
     return alpha
 
 
