@@ -27,9 +27,11 @@ def _shown(frame, max_rows):
     return pd.concat([frame.iloc[:half], frame.iloc[n - half:]]), [f"({n - 2 * half} of {n} rows not shown)"]
 
 
-def _frame_cells(frame, digits):
-    # formatted whole, then cut: the rows shown keep the decimals of the full column
-    return frame_cells(frame, digits)
+def _shown_cells(frame, digits, max_rows):
+    # cut first, then format the rows shown as one column each: formatting a million rows
+    # (~4 us a number) to show twenty would make the repr of a large prediction take seconds
+    shown, more = _shown(frame, max_rows)
+    return frame_cells(shown, digits), more
 
 
 def frame_text(frame, *, digits=7, heading=(), notes=(), max_rows=MAX_ROWS):
@@ -46,13 +48,13 @@ def frame_text(frame, *, digits=7, heading=(), notes=(), max_rows=MAX_ROWS):
     -------
     str
     """
-    cells, more = _shown(_frame_cells(frame, digits), max_rows)
+    cells, more = _shown_cells(frame, digits, max_rows)
     return text_block(text_table(cells), heading=heading, notes=list(notes) + more)
 
 
 def frame_html(frame, *, digits=7, heading=(), notes=(), max_rows=MAX_ROWS):
     """A DataFrame as an HTML table (see :func:`frame_text`)."""
-    cells, more = _shown(_frame_cells(frame, digits), max_rows)
+    cells, more = _shown_cells(frame, digits, max_rows)
     return html_block(html_table(cells), heading=heading, notes=list(notes) + more)
 
 

@@ -309,6 +309,14 @@ def format_pval(pv, digits=5, eps=PVALUE_FLOOR, na="NA"):
     return out
 
 
+def _reads_zero(cell):
+    """Whether a formatted cell reads as 0; None when it is no number (R's as.numeric gives NA)."""
+    try:
+        return float(cell) == 0
+    except ValueError:
+        return None
+
+
 def coefmat_cells(table, digits, *, cs_ind=(0, 1), tst_ind=(2,), has_pvalue=True, zap_ind=(),
                   na="NA", dig_tst=None):
     """The cells R's ``printCoefmat`` prints, as strings (no significance stars).
@@ -367,8 +375,7 @@ def coefmat_cells(table, digits, *, cs_ind=(0, 1), tst_ind=(2,), has_pvalue=True
     if has_pvalue:
         okp[:, last] = False
     # a value rounded to zero (or a zero that now reads as non-zero) is shown unrounded
-    cells = np.argwhere(okp)
-    flip = [(r, c) for r, c in cells if (xm[r, c] == 0) != (float(cf[r, c]) == 0)]
+    flip = [(r, c) for r, c in np.argwhere(okp) if _reads_zero(cf[r, c]) not in (None, xm[r, c] == 0)]
     if flip:
         redo = format_real([xm[r, c] for r, c in flip], max(1, digits - 1))
         for (r, c), s in zip(flip, redo):
