@@ -412,13 +412,9 @@ class MultinomialResults:
 
     def __repr__(self):
         """Short text (R's ``print.multinom``): the coefficients by class, residual deviance and AIC."""
-        from ..report.format import coefmat_cells, fmt_num
-        from ..report.table import text_table
+        from ..report.display import multinomial_repr
 
-        cells = coefmat_cells(self.params.T, 4, cs_ind=(), tst_ind=(), has_pvalue=False)
-        return "\n".join([f"Multinomial logit: {self.endog_name} ({len(self.classes)} classes, reference "
-                          f"{self.reference!r}), nobs {self.nobs:g}", "", "Coefficients:", text_table(cells), "",
-                          f"Residual Deviance: {fmt_num(self.deviance, 6)}", f"AIC: {fmt_num(self.aic, 6)}"])
+        return multinomial_repr(self)
 
     def _repr_html_(self):
         """In a notebook: the summary."""

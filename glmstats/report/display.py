@@ -12,7 +12,8 @@ import pandas as pd
 from .format import coefmat_cells, fmt_count, fmt_num, fmt_pvalue, format_real
 from .table import frame_cells, html_block, html_table, text_block, text_table, wrap_vector
 
-__all__ = ["coef_table", "frame_html", "frame_text", "glm_repr", "ttest_html", "ttest_text", "wald_html", "wald_text"]
+__all__ = ["coef_table", "frame_html", "frame_text", "glm_repr", "multinomial_repr", "ttest_html", "ttest_text",
+           "wald_html", "wald_text"]
 
 #: frames longer than this show their first and last rows (R prints all; a notebook should not)
 MAX_ROWS = 20
@@ -112,6 +113,24 @@ def glm_repr(res):
     """
     head, body, tail = _glm_lines(res)
     return "\n".join(head + [body] + tail)
+
+
+def multinomial_repr(res):
+    """The short text of a multinomial fit (R: ``print.multinom``): coefficients by class, deviance, AIC.
+
+    Parameters
+    ----------
+    res : MultinomialResults
+
+    Returns
+    -------
+    str
+    """
+    # R prints the class-by-term matrix with print.default(digits = 4): one format per column
+    cells = coefmat_cells(res.params.T, 4, cs_ind=(), tst_ind=(), has_pvalue=False)
+    return "\n".join([f"Multinomial logit: {res.endog_name} ({len(res.classes)} classes, reference "
+                      f"{res.reference!r}), nobs {res.nobs:g}", "", "Coefficients:", text_table(cells), "",
+                      f"Residual Deviance: {fmt_num(res.deviance, 6)}", f"AIC: {fmt_num(res.aic, 6)}"])
 
 
 # --------------------------------------------------------------------------- tests
