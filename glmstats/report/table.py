@@ -224,11 +224,19 @@ class AnovaTable(pd.DataFrame):
         """The formatted cells (``print.anova``'s rules), a DataFrame of str."""
         return anova_cells(pd.DataFrame(self), digits)
 
+    def _is_anova(self):
+        # a transpose or a selection without the degrees of freedom is no longer R's table
+        return any(str(c).endswith("Df") for c in self.columns)
+
     def __repr__(self):
+        if not self._is_anova():
+            return pd.DataFrame(self).__repr__()
         return text_block(text_table(self.cells()), heading=list(self.heading))
 
     def __str__(self):
         return self.__repr__()
 
     def _repr_html_(self):
+        if not self._is_anova():
+            return pd.DataFrame(self)._repr_html_()
         return html_block(html_table(self.cells()), heading=list(self.heading))

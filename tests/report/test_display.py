@@ -128,6 +128,7 @@ def test_anova_stays_a_dataframe_under_pandas(anovas):
     plain = pd.DataFrame(t)
     pd.testing.assert_frame_equal(plain, t, check_frame_type=False)
     assert "Analysis of Deviance Table" in repr(sub) and "Analysis" not in repr(plain)
+    assert repr(t.T) == repr(pd.DataFrame(t.T))  # no longer R's table: pandas' display
 
 
 def test_drop1_html_escapes_none_row(anovas):
