@@ -14,6 +14,7 @@ import numpy as np
 
 from .._lazy import stats
 from ..exceptions import GLMStatsWarning
+from ..report.display import model_formula
 
 __all__ = ["test_name", "warn_f_fixed", "add_test", "with_test", "f_sf", "chi2_upper", "chi2_sf", "dispersion"]
 
@@ -128,16 +129,6 @@ def dispersion(res):
 
 
 # --- the lines R prints above each table (attr(, "heading")) --------------------------------
-def model_formula(res):
-    """The model's formula as written, or ``y ~ x1 + x2`` from the names for the array interface."""
-    formula = getattr(res, "formula", None)
-    if formula:
-        return str(formula)
-    params = getattr(res, "params", None)
-    names = [] if params is None else [str(n) for n in params.index]
-    return f"{res.endog_name} ~ {' + '.join(names) if names else '1'}"
-
-
 def sequential_heading(res):
     """R's anova.glm heading: the family and link, the response, the order of the terms."""
     return ["Analysis of Deviance Table", "", f"Model: {res.family.name}, link: {res.family.link.name}", "",

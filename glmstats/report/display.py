@@ -12,7 +12,7 @@ import pandas as pd
 from .format import coefmat_cells, fmt_count, fmt_num, fmt_pvalue, format_real
 from .table import frame_cells, html_block, html_table, text_block, text_table, wrap_vector
 
-__all__ = ["coef_table", "frame_html", "frame_text", "glm_repr", "multinomial_repr", "ttest_html", "ttest_text",
+__all__ = ["coef_table", "frame_html", "frame_text", "glm_repr", "model_formula", "multinomial_repr", "ttest_html", "ttest_text",
            "wald_html", "wald_text"]
 
 #: frames longer than this show their first and last rows (R prints all; a notebook should not)
@@ -83,7 +83,7 @@ def _glm_lines(res, digits=4):
     """R's print.glm: the call line, the coefficients, degrees of freedom and deviances."""
     family = res.family
     head = [f"{type(res).__name__}: {family.name} family, {family.link.name} link",
-            f"Formula: {_formula(res)}", "", "Coefficients:"]
+            f"Formula: {model_formula(res)}", "", "Coefficients:"]
     params = pd.Series(res.params)
     cells = [c.strip() for c in format_real(params.to_numpy(dtype=float), digits)]
     body = wrap_vector([str(n) for n in params.index], cells)
@@ -94,10 +94,23 @@ def _glm_lines(res, digits=4):
     return head, body, tail + [devs]
 
 
-def _formula(res):
-    from ..inference.deviance_tests import model_formula
+def model_formula(res):
+    """The fit's formula as written, or ``y ~ x1 + x2`` from the names for the array interface.
 
-    return model_formula(res)
+    Parameters
+    ----------
+    res : GLMResults or a results object with ``formula``, ``params`` and ``endog_name``
+
+    Returns
+    -------
+    str
+    """
+    formula = getattr(res, "formula", None)
+    if formula:
+        return str(formula)
+    params = getattr(res, "params", None)
+    names = [] if params is None else [str(n) for n in params.index]
+    return f"{res.endog_name} ~ {' + '.join(names) if names else '1'}"
 
 
 def glm_repr(res):
