@@ -4,8 +4,8 @@ R never formats one number alone when it prints a table: ``format(x, digits = d)
 layout for the whole vector (the same number of decimals so that the points line up, fixed or
 scientific for all of it), and ``printCoefmat`` formats the estimates and their standard errors
 together, rounds the test statistics and writes the p-values with ``format.pval``. This module
-ports those rules (R 4.2: ``formatReal`` and ``scientific`` in src/main/format.c, ``fround`` in
-src/nmath/fround.c, ``format.pval`` in base, ``printCoefmat`` and ``print.anova`` in stats), so
+ports those rules (R 4.2: ``formatReal`` and ``scientific`` in src/main/format.c, ``format.pval`` in
+base, ``printCoefmat`` and ``print.anova`` in stats; R's ``round`` is in :mod:`.rounding`), so
 that every report, table and ``repr`` writes its numbers the way R would.
 
 NA and NaN are the same here (pandas' missing value); both print as the `na` string.
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .escape import LATEX_BOOKTABS_RAW, LATEX_ESCAPES, MARKDOWN_ESCAPES, latex_escape, markdown_escape
+from .rounding import r_round, zapsmall
 
 __all__ = [
     "LATEX_BOOKTABS_RAW",
@@ -48,85 +49,6 @@ PVALUE_FLOOR = float(np.finfo(float).eps)
 _TBL = [np.longdouble(float(f"1e{k}")) for k in range(28)]
 _KP_MAX = 27
 _DBL_DIG = 15
-_LOG10_2 = math.log10(2.0)
-
-
-def _pow_di(x, n):
-    """R_pow_di: x**n by repeated squaring (bit-for-bit what fround divides by)."""
-    xn = 1.0
-    neg = n < 0
-    n = -n if neg else n
-    while n:
-        if n & 1:
-            xn *= x
-        n >>= 1
-        if n:
-            x *= x
-    return 1.0 / xn if neg else xn
-
-
-def _fround1(x, digits):
-    if math.isnan(x) or math.isnan(digits):
-        return x + digits
-    if not math.isfinite(x) or digits > 323 or x == 0.0:
-        return x
-    if digits < -308:
-        return 0.0
-    if digits == 0.0:
-        return float(np.rint(x))
-    dig = int(math.floor(digits + 0.5))
-    sgn = -1.0 if x < 0 else 1.0
-    x = abs(x)
-    if _LOG10_2 * (0.5 + (math.frexp(x)[1] - 1)) + dig > _DBL_DIG:
-        return sgn * x
-    if dig <= 308:
-        pow10 = _pow_di(10.0, dig)
-        x10 = x * pow10
-        i10 = math.floor(x10)
-        xd, xu = i10 / pow10, math.ceil(x10) / pow10
-    else:
-        p10, pow10 = _pow_di(10.0, dig - 308), _pow_di(10.0, 308)
-        x10 = (x * pow10) * p10
-        i10 = math.floor(x10)
-        xd, xu = i10 / pow10 / p10, math.ceil(x10) / pow10 / p10
-    du, dd = xu - x, x - xd
-    return sgn * (xu if (du < dd or (math.fmod(i10, 2.0) == 1 and du == dd)) else xd)
-
-
-def r_round(x, digits=0):
-    """R's ``round(x, digits)`` (the R 4 algorithm: the nearer of the two candidates, ties to even).
-
-    Parameters
-    ----------
-    x : array_like
-    digits : number, default 0
-
-    Returns
-    -------
-    numpy.ndarray of float
-    """
-    a = np.asarray(x, dtype=float)
-    return np.array([_fround1(float(v), float(digits)) for v in a.ravel()]).reshape(a.shape)
-
-
-def zapsmall(x, digits=7):
-    """R's ``zapsmall(x, digits)``: round so that values tiny next to the largest become 0.
-
-    Parameters
-    ----------
-    x : array_like
-    digits : int, default 7
-
-    Returns
-    -------
-    numpy.ndarray of float
-    """
-    a = np.asarray(x, dtype=float)
-    ok = ~np.isnan(a)
-    if not ok.any():
-        return a.copy()
-    mx = np.max(np.abs(a[ok]))
-    return r_round(a, max(0.0, digits - math.log10(mx)) if mx > 0 else digits)
 
 
 def _scientific(x, digits):
@@ -309,6 +231,14 @@ def format_pval(pv, digits=5, eps=PVALUE_FLOOR, na="NA"):
     return out
 
 
+def _reads_zero(cell):
+    """Whether a formatted cell reads as 0; None when it is no number (R's as.numeric gives NA)."""
+    try:
+        return float(cell) == 0
+    except ValueError:
+        return None
+
+
 def coefmat_cells(table, digits, *, cs_ind=(0, 1), tst_ind=(2,), has_pvalue=True, zap_ind=(),
                   na="NA", dig_tst=None):
     """The cells R's ``printCoefmat`` prints, as strings (no significance stars).
@@ -367,8 +297,7 @@ def coefmat_cells(table, digits, *, cs_ind=(0, 1), tst_ind=(2,), has_pvalue=True
     if has_pvalue:
         okp[:, last] = False
     # a value rounded to zero (or a zero that now reads as non-zero) is shown unrounded
-    cells = np.argwhere(okp)
-    flip = [(r, c) for r, c in cells if (xm[r, c] == 0) != (float(cf[r, c]) == 0)]
+    flip = [(r, c) for r, c in np.argwhere(okp) if _reads_zero(cf[r, c]) not in (None, xm[r, c] == 0)]
     if flip:
         redo = format_real([xm[r, c] for r, c in flip], max(1, digits - 1))
         for (r, c), s in zip(flip, redo):

@@ -16,6 +16,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from .format import LATEX_BOOKTABS_RAW, coefmat_cells, latex_escape, markdown_escape, notes_lines
+from .table import html_table
 
 __all__ = ["Report", "Section"]
 
@@ -230,12 +231,14 @@ class Report:
         str
         """
         parts = ['<div class="glmstats-summary">', f"<p><strong>{html.escape(self.title)}</strong></p>"]
-        head = self._header_table("html")
-        parts += [head] if head is not None else []
+        rows = self._header_rows()
+        if rows:
+            head = pd.DataFrame(rows)
+            parts.append(html_table(head, left=list(head.columns[::2]), row_names=False, header=False))
         for section in self.sections:
             if section.title:
                 parts.append(f"<p><em>{html.escape(section.title)}</em></p>")
-            parts.append(self._coef_table(section, "html"))
+            parts.append(html_table(section.cells(self.digits)))
         parts += [f"<p>{html.escape(line)}</p>" for line in self.lines]
         if self.notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)

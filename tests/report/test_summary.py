@@ -227,7 +227,7 @@ def test_html_has_tables_and_escapes():
     names = ["Intercept", "a<b", "x&y", "C(outcome)[T.3]", "z"]
     s = Summary(make_results(names=names, n_dropped=2, dropped_columns=["<col>"]))
     out = s._repr_html_()
-    assert out.count("<table>") == 2
+    assert out.count("<table ") == 2 and "font-variant-numeric: tabular-nums" in out
     assert "a&lt;b" in out and "x&amp;y" in out and "a<b" not in out
     assert "P&gt;|z|" in out
     assert "&lt; 2e-16" in out  # R: format.pval(..., digits = 5) next to 8-character p-values

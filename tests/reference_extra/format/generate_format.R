@@ -65,6 +65,13 @@ for (nm in names(vectors)) for (d in c(3L, 4L, 6L, 7L)) {
               nm, d, num(x), str_json(format(x, digits = d))))
 }
 
+# many digits: R's scientific() switches to sprintf("%#.*e") from digits 16
+for (nm in c("third", "pi", "point3", "mixed_scale", "tiny_next_to_moderate", "large")) for (d in c(15L, 16L, 17L, 22L)) {
+  x <- vectors[[nm]]
+  add(sprintf('{"name": "%s", "kind": "format", "digits": %d, "x": %s, "out": %s}',
+              nm, d, num(x), str_json(format(x, digits = d))))
+}
+
 # ---------------------------------------------------------------- format.pval(pv, digits)
 pvals <- list(
   summary_d93 = c(1e-70, 0.0246, 0.1285, 1, 1), with_tiny = c(2e-17, 0.5), only_tiny = c(1e-300, 0),
