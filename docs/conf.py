@@ -52,8 +52,9 @@ templates_path = ["_templates"]
 # --- MyST and notebook execution ------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
-nb_execution_mode = "cache"           # rerun a page only when its code changed
-nb_execution_cache_path = os.path.join(HERE, "_build", ".jupyter_cache")
+# "force": every build runs every page. A cache ("cache") is keyed on a page's code only and
+# would keep showing old outputs after a change in the package; a full run takes about a minute.
+nb_execution_mode = "force"
 nb_execution_in_temp = True           # no page may read a file relative to docs/ or the repo
 nb_execution_raise_on_error = True    # an exception in a cell fails the build (unless the cell is tagged raises-exception)
 nb_execution_timeout = 300            # seconds per cell; the slowest cell takes a few seconds
@@ -96,7 +97,7 @@ def _optional_api(app, docname, source):
         present = [n for n in names if hasattr(glmstats, n)]
         if present:
             parts.append(f"## {title}\n\n" + "\n\n".join(
-                f"```{{autofunction}} glmstats.{n}\n```" for n in present))
+                f"```{{eval-rst}}\n.. autofunction:: glmstats.{n}\n```" for n in present))
     source[0] = source[0].replace("<!-- glmstats-optional-api -->", "\n\n".join(parts))
 
 
