@@ -22,11 +22,19 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYT
 
 # the kernel's IPython configuration, written under _build: an error a page shows on purpose
 # (a cell tagged raises-exception) prints as "ValueError: message", without a traceback
-# through the package's source
+# through the package's source, and a warning as "ConvergenceWarning: message", without the
+# kernel's temporary file name and source line
+_KERNEL_CONFIG = r"""
+c.InteractiveShell.xmode = "Minimal"
+c.InteractiveShellApp.exec_lines = [
+    "import warnings",
+    "warnings.formatwarning = lambda message, category, *args, **kwargs: f'{category.__name__}: {message}\\n'",
+]
+"""
 _ipython_dir = os.path.join(HERE, "_build", "ipython")
 os.makedirs(os.path.join(_ipython_dir, "profile_default"), exist_ok=True)
 with open(os.path.join(_ipython_dir, "profile_default", "ipython_kernel_config.py"), "w") as f:
-    f.write('c.InteractiveShell.xmode = "Minimal"\n')
+    f.write(_KERNEL_CONFIG)
 os.environ["IPYTHONDIR"] = _ipython_dir
 
 import glmstats  # noqa: E402
