@@ -22,11 +22,19 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYT
 
 # the kernel's IPython configuration, written under _build: an error a page shows on purpose
 # (a cell tagged raises-exception) prints as "ValueError: message", without a traceback
-# through the package's source
+# through the package's source, and a warning as "ConvergenceWarning: message", without the
+# kernel's temporary file name and source line
+_KERNEL_CONFIG = r"""
+c.InteractiveShell.xmode = "Minimal"
+c.InteractiveShellApp.exec_lines = [
+    "import warnings",
+    "warnings.formatwarning = lambda message, category, *args, **kwargs: f'{category.__name__}: {message}\\n'",
+]
+"""
 _ipython_dir = os.path.join(HERE, "_build", "ipython")
 os.makedirs(os.path.join(_ipython_dir, "profile_default"), exist_ok=True)
 with open(os.path.join(_ipython_dir, "profile_default", "ipython_kernel_config.py"), "w") as f:
-    f.write('c.InteractiveShell.xmode = "Minimal"\n')
+    f.write(_KERNEL_CONFIG)
 os.environ["IPYTHONDIR"] = _ipython_dir
 
 import glmstats  # noqa: E402
@@ -52,8 +60,9 @@ templates_path = ["_templates"]
 # --- MyST and notebook execution ------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
-nb_execution_mode = "cache"           # rerun a page only when its code changed
-nb_execution_cache_path = os.path.join(HERE, "_build", ".jupyter_cache")
+# "force": every build runs every page. A cache ("cache") is keyed on a page's code only and
+# would keep showing old outputs after a change in the package; a full run takes about a minute.
+nb_execution_mode = "force"
 nb_execution_in_temp = True           # no page may read a file relative to docs/ or the repo
 nb_execution_raise_on_error = True    # an exception in a cell fails the build (unless the cell is tagged raises-exception)
 nb_execution_timeout = 300            # seconds per cell; the slowest cell takes a few seconds
@@ -96,7 +105,7 @@ def _optional_api(app, docname, source):
         present = [n for n in names if hasattr(glmstats, n)]
         if present:
             parts.append(f"## {title}\n\n" + "\n\n".join(
-                f"```{{autofunction}} glmstats.{n}\n```" for n in present))
+                f"```{{eval-rst}}\n.. autofunction:: glmstats.{n}\n```" for n in present))
     source[0] = source[0].replace("<!-- glmstats-optional-api -->", "\n\n".join(parts))
 
 
