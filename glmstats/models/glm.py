@@ -109,7 +109,7 @@ class GLM:
 
         self = cls.__new__(cls)
         self.family = get_family(family, link)
-        data = inputs.factor_response(formula, data, self.family)
+        data, response_levels = inputs.factor_response(formula, data, self.family)
         design = build_design(formula, data, offset=offset, exposure=exposure, var_weights=var_weights,
                               freq_weights=freq_weights, missing=missing)
         self.formula = formula
@@ -125,7 +125,10 @@ class GLM:
         if design.n_trials is not None and not self.family.proportion_response:
             raise ValueError("a cbind(successes, failures) response needs the binomial or quasibinomial family")
         X = as_design_matrix(design.X)
-        self._setup(np.asarray(design.y, dtype=float), X,
+        y = np.asarray(design.y, dtype=float)
+        if response_levels is not None:
+            y = inputs.binary_response(y, response_levels, self.endog_name)
+        self._setup(y, X,
                     design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
         return self
 

@@ -13,7 +13,7 @@ from ..engine.blocks import block_rows, map_partitions, row_blocks, vector_block
 from ..engine.matrix import DenseMatrix
 from ..formula import proportions, split_formula
 
-__all__ = ["numeric_exog", "vector", "endog", "factor_response", "scan_exog", "any_by_blocks", "constant_column",
+__all__ = ["numeric_exog", "vector", "endog", "factor_response", "binary_response", "scan_exog", "any_by_blocks", "constant_column",
            "DesignRows"]
 
 
@@ -119,24 +119,60 @@ def endog(values, family):
 
 
 def factor_response(formula, data, family):
-    """A categorical response of a binomial model becomes 0/1 as in R: failure = the first (sorted) level."""
+    """A categorical response of a binomial model, as level codes (R: a factor response).
+
+    R's ``glm`` builds its model frame with ``drop.unused.levels = TRUE`` after removing the rows with
+    missing values, and the binomial family then counts every level but the first as a success. The
+    levels actually present are known only once the design has dropped its incomplete rows, so the
+    column is replaced here by its level codes 0, 1, ... (NaN where missing) and
+    :func:`binary_response` picks the first level present afterwards.
+
+    Returns
+    -------
+    data : DataFrame
+        ``data``, or a copy with the response column replaced by float level codes.
+    levels : list or None
+        The response's levels in order (a Categorical's categories, else the sorted values); None
+        when the response is not categorical.
+    """
     if not (family.proportion_response and isinstance(formula, str) and isinstance(data, pd.DataFrame)):
-        return data
+        return data, None
     try:
         lhs = split_formula(formula)[0]
     except ValueError:
-        return data  # the design reports the malformed formula
+        return data, None  # the design reports the malformed formula
     if lhs not in data.columns:
-        return data
+        return data, None
     col = data[lhs]
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
-        return data
-    levels = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
-    if len(levels) < 2:
-        raise ValueError(f"the response {lhs!r} has a single level {list(levels)}; a binomial model needs two")
+        return data, None
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        levels = list(col.cat.categories)
+        codes = col.cat.codes.to_numpy().astype(float)
+    else:
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "boolean", "decimal"):
+            return data, None  # numbers held in an object column: the design reads them as numbers
+        if kind not in ("string", "empty"):
+            raise ValueError(f"the response {lhs!r} mixes strings with other values ({kind}); give a binomial "
+                             "response as numbers in [0, 1], booleans, or one kind of label")
+        levels = sorted(col.dropna().unique())
+        codes = pd.Categorical(col, categories=levels).codes.astype(float)
+    codes[codes < 0] = np.nan
     data = data.copy()
-    data[lhs] = np.where(col.isna(), np.nan, (col != levels[0]).astype(float))
-    return data
+    data[lhs] = codes
+    return data, levels
+
+
+def binary_response(codes, levels, name):
+    """0/1 from the level codes of :func:`factor_response` over the rows kept: 0 for the first level present
+    (R: ``y != levels(y)[1]`` after ``drop.unused.levels``), 1 for every other level."""
+    present = np.unique(codes)
+    if present.size < 2:
+        kept = [levels[int(c)] for c in present]
+        raise ValueError(f"the response {name!r} has a single level {kept} in the rows used; a binomial model "
+                         "needs two")
+    return (codes != present[0]).astype(float)
 
 
 def scan_exog(X):
