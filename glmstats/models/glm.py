@@ -58,6 +58,8 @@ class GLM:
         self.family = get_family(family, link)
         self.formula = None
         self.design = None
+        index = inputs.aligned_index({"endog": endog, "exog": exog, "offset": offset, "exposure": exposure,
+                                      "var_weights": var_weights, "freq_weights": freq_weights})
         y, trials, self.endog_name = inputs.endog(endog, self.family)
         X, self.exog_names = inputs.numeric_exog(exog)
         n = y.shape[0]
@@ -66,8 +68,7 @@ class GLM:
         columns = {name: inputs.vector(value, name, n) for name, value in
                    (("offset", offset), ("exposure", exposure), ("var_weights", var_weights),
                     ("freq_weights", freq_weights))}
-        index = next((obj.index for obj in (endog, exog) if isinstance(obj, (pd.Series, pd.DataFrame))),
-                     pd.RangeIndex(n))
+        index = pd.RangeIndex(n) if index is None else index
         keep = self._missing_rows(y, X, columns, missing)
         self.n_dropped = int(n - keep.sum())
         if not keep.all():  # (no copy of a large X when nothing is dropped)

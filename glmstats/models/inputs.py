@@ -14,7 +14,35 @@ from ..engine.matrix import DenseMatrix
 from ..formula import proportions, split_formula
 
 __all__ = ["numeric_exog", "vector", "endog", "factor_response", "binary_response", "scan_exog", "any_by_blocks", "constant_column",
-           "DesignRows"]
+           "DesignRows", "aligned_index"]
+
+
+def unmasked(value):
+    """A numpy masked array as floats with NaN where masked (its masked entries are missing values, handled
+    by ``missing``); anything else unchanged. The values hidden under the mask are never read."""
+    if isinstance(value, np.ma.MaskedArray):
+        try:
+            return np.ma.filled(value.astype(float), np.nan)
+        except (TypeError, ValueError):
+            raise ValueError("a masked array must hold numbers") from None
+    return value
+
+
+def aligned_index(named):
+    """The common pandas index of the array interface's inputs (``{name: value}``), or None when none has one.
+
+    Inputs are paired row by row; pandas objects whose indexes differ would be paired by position, not by label,
+    so that is an error (as in statsmodels) naming the inputs.
+    """
+    indexed = [(k, v.index) for k, v in named.items() if isinstance(v, (pd.Series, pd.DataFrame))]
+    if not indexed:
+        return None
+    first_name, first = indexed[0]
+    for name, index in indexed[1:]:
+        if not index.equals(first):
+            raise ValueError(f"the pandas indexes of {first_name} and {name} differ; rows are paired by position, so "
+                             f"align them first (e.g. {name} = {name}.loc[{first_name}.index]) or pass numpy arrays")
+    return first
 
 
 def column_names(X):
@@ -25,6 +53,7 @@ def column_names(X):
 
 def numeric_exog(exog):
     """exog as a float (n, p) array and its column names; non-numeric columns are an error."""
+    exog = unmasked(exog)
     if exog is None:
         raise ValueError("exog is required: a 2-d array or DataFrame of predictors (no intercept is added; "
                          "use a column of ones for one)")
@@ -59,6 +88,7 @@ def numeric_exog(exog):
 
 def vector(value, name, n):
     """A keyword array argument (offset, weights, ...) as a float vector of length n, or None."""
+    value = unmasked(value)
     if value is None:
         return None
     if isinstance(value, str):
@@ -92,7 +122,7 @@ def endog(values, family):
             name = f"cbind({values.columns[0]}, {values.columns[1]})"
     if values is None:
         raise ValueError("endog (y) is required")
-    arr = np.asarray(values)
+    arr = np.asarray(unmasked(values))
     if arr.dtype.kind == "c":
         raise ValueError("endog (y) must be real-valued; it holds complex numbers")
     if arr.dtype.kind == "b":
