@@ -140,7 +140,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _suggested_command(name: str, info: dict[str, Any]) -> str:
-    cmd = f'glmstats fit "{info["formula"]}" --data {name} --family {info["family"]}'
+    if info.get("model", "glm") != "glm":  # glm_nb, multinom: no `glmstats fit` for these
+        return f'>>> df = gs.datasets.load("{name}"); {info["python_call"]}'
+    cmd = f'$ glmstats fit "{info["formula"]}" --data {name} --family {info["family"]}'
     for key in ("link", "weights", "offset"):
         if info.get(key):
             cmd += f" --{key} {info[key]}"
@@ -155,7 +157,7 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
             out.append(f"{name}: {info['title']}")
             out.extend(textwrap.wrap(info["description"], 88, initial_indent="    ",
                                      subsequent_indent="    "))
-            out.append(f"    $ {_suggested_command(name, info)}")
+            out.append(f"    {_suggested_command(name, info)}")
             out.append("")
         out.append("`glmstats datasets NAME` shows the columns and the source.")
     else:
@@ -169,10 +171,12 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
         width = max(len(c) for c in info["columns"])
         for col, meaning in info["columns"].items():
             kind = " (factor)" if col in info.get("categorical", []) else ""
+            if col in info.get("ordered", []):
+                kind = " (factor; ordered in R)"
             out.append(f"  {col:<{width}}  {meaning}{kind}")
         out.append("")
         out.append("Suggested model:")
-        out.append(f"  $ {_suggested_command(name, info)}")
+        out.append(f"  {_suggested_command(name, info)}")
         out.append(f"  R: {info['r_call']}")
         if info.get("notes"):
             out.append("")

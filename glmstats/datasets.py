@@ -12,11 +12,21 @@ Examples
 
 Notes
 -----
-Columns that hold categories are returned as strings, also when the source codes them
-as numbers (Dobson's ``outcome`` and ``treatment`` are ``"1"``, ``"2"``, ``"3"``), so that a
-formula such as ``counts ~ outcome + treatment`` treats them as factors, as R does.
-Their levels are then in sorted (code-point) order: the first sorted level is the
-baseline of treatment contrasts.
+Factor columns (``describe(name)["categorical"]``) are returned as pandas Categoricals
+whose categories are R's levels in R's order (``datasets.json`` stores them, taken from R by
+``datasets/generate_levels.R``), also when the source codes them as numbers (Dobson's
+``outcome`` is ``"1"``, ``"2"``, ``"3"``). Formulas use the category order: the first level
+is the baseline of treatment contrasts and the term names are short, as R's
+(``tension[T.M]`` for warpbreaks, whose levels are L < M < H), with no ``C()`` needed.
+
+R stores a few of these factors as *ordered* (MASS Insurance's ``Group`` and ``Age``,
+housing's ``Sat``), and R's ``glm()`` codes ordered factors with polynomial contrasts
+(``Group.L``, ``Group.Q``, ``Group.C``). By default :func:`load` returns every factor as
+an unordered Categorical in R's level order, so the contrasts are treatment contrasts
+and a fit gives R's numbers after ``factor(x, ordered = FALSE)``. For R's polynomial
+contrasts write ``C(Group, contr.poly)`` in the formula. ``load(name, ordered=True)``
+returns R's ordered factors as ordered Categoricals (for ordinal comparisons such as
+``df.Sat > "Low"``); formulas still give them treatment contrasts.
 """
 
 from __future__ import annotations
@@ -93,11 +103,15 @@ def describe(name: str) -> dict[str, Any]:
     Returns
     -------
     dict
-        Keys ``name``, ``file``, ``title``, ``description``, ``source``, ``columns``
-        (column name -> meaning), ``categorical`` (columns returned as strings),
-        ``formula``, ``family``, ``link``, ``weights`` and ``offset`` (the suggested
-        model: ``weights`` names the prior-weights column, passed as ``var_weights``),
-        ``r_call`` (the equivalent R call) and, for some, ``notes``.
+        Keys ``name``, ``file``, ``title``, ``description``, ``source``, ``licence``,
+        ``columns`` (column name -> meaning), ``categorical`` (the factor columns, returned
+        as Categoricals), ``levels`` (factor column -> its levels in R's order),
+        ``ordered`` (the factor columns R stores as ordered factors),
+        the suggested model: ``model`` (the glmstats function: ``"glm"``, ``"glm_nb"`` or
+        ``"multinom"``), ``formula``, ``family`` (``None`` unless ``model`` is ``"glm"``),
+        ``link``, ``weights`` (the prior-weights column, passed as ``var_weights``),
+        ``freq_weights`` and ``offset``; ``python_call`` (that fit as one expression of
+        ``gs`` and ``df``), ``r_call`` (the equivalent R call) and, for some, ``notes``.
 
     Raises
     ------
@@ -110,34 +124,46 @@ def describe(name: str) -> dict[str, Any]:
     return info
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: str, *, ordered: bool = False) -> pd.DataFrame:
     """Load a bundled dataset as a DataFrame.
 
     Parameters
     ----------
     name : str
         Dataset name (case-insensitive), one of :func:`list_datasets`.
+    ordered : bool, default False
+        Return the columns R stores as ordered factors (``describe(name)["ordered"]``) as
+        ordered Categoricals. By default every factor is an unordered Categorical (R:
+        ``factor(x, ordered = FALSE)``). Formulas use treatment contrasts either way.
 
     Returns
     -------
     pandas.DataFrame
         A new frame on every call. The columns listed in ``describe(name)["categorical"]``
-        hold strings, so formulas treat them as factors (R: a ``factor`` column).
+        are Categoricals whose categories are R's levels in R's order (R: a ``factor``
+        column), so a formula uses the first level as the baseline.
 
     Raises
     ------
     ValueError
         If the name is unknown; the message lists the available names.
 
+    Notes
+    -----
+    R's ``glm()`` codes an ordered factor with polynomial contrasts (``contr.poly``);
+    glmstats' formulas give Categoricals, ordered or not, treatment contrasts. Write
+    ``C(x, contr.poly)`` for R's coding of an ordered factor ``x``.
+
     Examples
     --------
     >>> from glmstats import datasets
-    >>> datasets.load("dobson")["outcome"].unique().tolist()
-    ['1', '2', '3']
+    >>> datasets.load("warpbreaks")["tension"].cat.categories.tolist()
+    ['L', 'M', 'H']
     """
     _, entry = _entry(name)
+    categorical = entry.get("categorical", [])
     kwargs: dict[str, Any] = {
-        "dtype": {col: str for col in entry.get("categorical", [])},
+        "dtype": {col: str for col in categorical},
         # Only the literal NA is missing (as R writes it); pandas' defaults would also
         # turn strings such as "None" or "null" into NaN.
         "keep_default_na": False,
@@ -147,4 +173,13 @@ def load(name: str) -> pd.DataFrame:
         # pandas 3 parses round-trip exact by default and deprecates the argument.
         kwargs["float_precision"] = "round_trip"
     with _root().joinpath(entry["file"]).open("rb") as fh:
-        return pd.read_csv(fh, **kwargs)
+        df = pd.read_csv(fh, **kwargs)
+    for col in categorical:
+        levels = entry["levels"][col]
+        unknown = set(df[col].dropna()) - set(levels)
+        if unknown:  # a CSV and its metadata out of step: never turn values into NaN
+            raise ValueError(f"dataset {name!r}: column {col!r} has values {sorted(unknown)!r} "
+                             f"that are not among its levels {levels!r} in {_INDEX}")
+        df[col] = pd.Categorical(df[col], categories=levels,
+                                 ordered=ordered and col in entry.get("ordered", []))
+    return df
