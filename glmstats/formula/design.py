@@ -249,6 +249,11 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
     if not isinstance(rhs_formula, SimpleFormula):
         raise ValueError(f"invalid formula {formula!r}: multi-part formulas ('|') are not supported")
     rhs_vars = rhs_variables(rhs_formula, data)
+    if "Intercept" in rhs_vars:
+        # formulaic names the intercept "Intercept": the column would share its name, and the models would
+        # read it as the intercept (anova, drop1, the null deviance, Wald tests)
+        raise ValueError("data has a column named 'Intercept', which is the name of the intercept's "
+                         "coefficient; rename the column (e.g. data.rename(columns={'Intercept': 'intercept_'}))")
     split_terms_of_formula(rhs_formula)  # reject offset() inside interactions early
 
     # R's na.omit on the variables themselves (not on formulaic's output): a NA
@@ -286,6 +291,7 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         dropped += [n for n in nan_names if n not in dropped]
 
     y, n_trials, X, names, form_offset, spec = parts
+    check_unique_names(names, formula)
     kw = {name: (arr[keep] if arr is not None else None) for name, (_, arr, _) in keywords.items()}
     check_finite("data", X, names, form_offset, y=y, response=lhs,
                   keywords={k: v for k, v in kw.items() if v is not None})
@@ -301,6 +307,19 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         term_names=list(term_columns), term_columns=term_columns, spec=spec, formula=formula,
         column_kinds={c: column_kind(data[c]) for c in rhs_vars if c in data.columns},
     )
+
+
+def check_unique_names(names, formula):
+    """Parameter names must be unique: a data column named like a design column (``g[T.b]`` next to a
+    factor ``g``) would otherwise merge two coefficients under one name in every table and test."""
+    seen, dups = set(), []
+    for name in names:
+        if name in seen and name not in dups:
+            dups.append(name)
+        seen.add(name)
+    if dups:
+        raise ValueError(f"the formula {formula!r} makes more than one column named {dups}; rename the data "
+                         "column(s)")
 
 
 def column_kind(col):

@@ -60,6 +60,11 @@ def numeric_exog(exog):
     if isinstance(exog, pd.Series):
         exog = exog.to_frame()
     if isinstance(exog, pd.DataFrame):
+        names = column_names(exog)
+        dups = sorted({n for n in names if names.count(n) > 1})
+        if dups:
+            raise ValueError(f"exog has duplicated column names {dups}; parameters are named by column, so "
+                             "rename them")
         bad = [str(c) for c in exog.columns
                if not (pd.api.types.is_numeric_dtype(exog[c]) or pd.api.types.is_bool_dtype(exog[c]))
                or pd.api.types.is_complex_dtype(exog[c])]
