@@ -20,6 +20,13 @@ def glm_nb(formula, data, **kwargs):
     return _glm_nb(formula, data, **kwargs)
 
 
+def compare(results, **kwargs):
+    """Fitted models side by side (coefficients with SEs or CIs, fit statistics); see :func:`glmstats.report.compare.compare`."""
+    from .report.compare import compare as _compare
+
+    return _compare(results, **kwargs)
+
+
 def multinom(formula, data, **kwargs):
     """Multinomial logit with full inference (R: ``nnet::multinom``); see :mod:`glmstats.models.multinomial`."""
     from .models.multinomial import multinom as _multinom
@@ -45,7 +52,7 @@ def tweedie_profile(formula, data, p_grid=None, **kwargs):
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "CollinearityWarning", "FitError",
 ]

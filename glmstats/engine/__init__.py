@@ -9,6 +9,7 @@
 - :mod:`~glmstats.engine.passes`: one pass over the rows, the template of every solver;
 - :mod:`~glmstats.engine.linalg`: the solves (equilibrated Cholesky, R's pivoted QR, Schur);
 - :mod:`~glmstats.engine.stephalving`: the one line search;
+- :mod:`~glmstats.engine.trace`: the iteration trace every solver keeps and logs (``glmstats.fit``);
 - the solvers: :mod:`~glmstats.engine.irls` (R's glm.fit), :mod:`~glmstats.engine.penalized`
   (elastic net), :mod:`~glmstats.engine.newton` (multinomial logit).
 

@@ -15,7 +15,9 @@ The template (R's algorithm, each step one function of the engine):
    pivoted QR when the problem is ill-conditioned, :mod:`glmstats.engine.linalg`);
 4. step-halving (:func:`glmstats.engine.stephalving.halve_step`) while the deviance is not finite
    or eta/mu leave their valid region;
-5. the convergence check |dev - dev_old| / (|dev| + 0.1) < tol.
+5. the convergence check |dev - dev_old| / (|dev| + 0.1) < tol;
+6. the trace (:class:`glmstats.engine.trace.Trace`): each iteration's deviance, relative change and
+   step-halvings are kept (``IRLSFit.history``) and logged on ``glmstats.fit`` at DEBUG.
 
 The pass that evaluates new coefficients also accumulates the cross-products at them, for the
 next step. As in R (whose ``summary.glm`` uses the QR of the last weighted least-squares fit),
@@ -34,6 +36,7 @@ from . import linalg
 from .gram import CrossProducts
 from .passes import evaluate
 from .stephalving import halve_step
+from .trace import DEVIANCE_COLUMNS, DEVIANCE_MESSAGE, Trace
 
 __all__ = ["IRLSFit", "irls", "evaluate_mu", "FitError"]
 
@@ -55,6 +58,7 @@ class IRLSFit:
     cov_unscaled: np.ndarray = None  # (X_k'WX_k)^-1 when computed without r (a large factor's diagonal block)
     gram: object = None       # when r is None: the accumulator whose X'WX (all columns kept) gives r on demand
     weights_at: tuple = (None, None)  # (beta, eta) of the iterate whose working weights give r (R's fit$weights)
+    history: object = None    # trace.History: iteration, deviance, relative change, step-halvings
 
     def factor(self):
         """The upper-triangular factor r (computed from ``gram`` by Cholesky when IRLS did not need it)."""
@@ -115,7 +119,7 @@ def evaluate_mu(data, family, beta):
     return eta, family.link.inverse(eta)
 
 
-def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8):
+def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8, label="IRLS"):
     """Fit a GLM by IRLS with R's starting values, step-halving and convergence rule.
 
     Parameters
@@ -128,10 +132,16 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     maxiter : int
     tol : float
         R's ``epsilon``: stop when |dev - dev_old| / (|dev| + 0.1) < tol.
+    label : str or None
+        Starts the DEBUG record logged per iteration (R's ``glm.control(trace = TRUE)``); None: no
+        records (the history is kept all the same).
 
     Returns
     -------
     IRLSFit
+        ``history`` has one row per iteration that produced coefficients: the deviance at the
+        accepted (possibly halved) step, |dev - dev_old| / (|dev| + 0.1) with dev_old the previous
+        iteration's (the starting values' for the first) and the number of step-halvings.
 
     Notes
     -----
@@ -175,6 +185,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     solved, solved_at = current.acc, (beta, eta)  # the last step solved, and where: R's covariance
     last_step = np.zeros(p)
     changes = []
+    trace = Trace(label, DEVIANCE_COLUMNS, DEVIANCE_MESSAGE)
     for n_iter in range(1, maxiter + 1):
         step, solved = _solve(current.acc, data, family, beta, eta, rank_tol, state)
         solved_at = (beta, eta)
@@ -183,7 +194,9 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         beta_new = step.beta
         if _will_converge(changes, tol):  # a light pass; the full one only if it does not converge after all
             probe = evaluate(data, family, beta=beta_new, deviance_only=True)
-            if probe.valid and abs(probe.deviance - dev_old) / (abs(probe.deviance) + 0.1) < tol:
+            change = abs(probe.deviance - dev_old) / (abs(probe.deviance) + 0.1) if probe.valid else np.inf
+            if change < tol:
+                trace.record(n_iter, probe.deviance, change, 0)
                 last_step = beta_new - (beta_old if beta_old is not None else beta_new)
                 beta, current, converged, boundary = beta_new, probe, True, False
                 break
@@ -204,6 +217,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         beta, eta = beta_new, None
         dev = current.deviance
         changes.append(abs(dev - dev_old) / (abs(dev) + 0.1))
+        trace.record(n_iter, dev, changes[-1], halvings)
         if changes[-1] < tol:
             converged = True
             break
@@ -220,4 +234,5 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
                    deviance=current.deviance,
                    n_iter=n_iter, converged=converged,
                    eta_range=current.eta_range,  # every return path has evaluated its beta
-                   boundary=boundary, n_halvings=n_halvings, last_step=last_step)
+                   boundary=boundary, n_halvings=n_halvings, last_step=last_step,
+                   history=trace.finish(converged))

@@ -21,6 +21,7 @@ from .data import GLMData
 from .linalg import solve_spd
 from .passes import evaluate
 from .stephalving import halve_step
+from .trace import DEVIANCE_COLUMNS, DEVIANCE_MESSAGE, Trace
 
 __all__ = ["multinomial_derivs", "newton_multinomial", "kept_columns", "MAX_HALVINGS"]
 
@@ -71,12 +72,16 @@ def multinomial_derivs(X, codes, w, B):
     return ll, grad, info
 
 
-def newton_multinomial(X, codes, w, B, maxiter, tol):
+def newton_multinomial(X, codes, w, B, maxiter, tol, label="Newton"):
     """Maximise the multinomial log-likelihood from B (p x K) by Newton's method.
+
+    ``label`` starts the DEBUG record logged per iteration on ``glmstats.fit`` (None: no records).
 
     Returns
     -------
-    (B, llf, information, converged, n_iter) : tuple
+    (B, llf, information, converged, n_iter, history) : tuple
+        ``history`` (a :class:`~glmstats.engine.trace.History`) has one row per iteration: the deviance
+        -2 llf, its relative change |dev - dev_old| / (|dev| + 0.1) and the step-halvings.
 
     Raises
     ------
@@ -90,20 +95,23 @@ def newton_multinomial(X, codes, w, B, maxiter, tol):
     if not np.isfinite(ll):
         raise ValueError("the log-likelihood is not finite at the starting values")
     converged, n_iter = False, 0
+    trace = Trace(label, DEVIANCE_COLUMNS, DEVIANCE_MESSAGE)
     for n_iter in range(1, maxiter + 1):
         step = solve_spd(info, grad.T.ravel()).reshape(K, -1).T
         dev_old = -2.0 * ll
         floor = ll - 1e-12 * (abs(ll) + 1.0)  # a decrease beyond rounding noise means Newton overshot
-        found, (ll_new, grad, info), _ = halve_step(lambda b: multinomial_derivs(X, codes, w, b),
+        found, (ll_new, grad, info), halvings = halve_step(lambda b: multinomial_derivs(X, codes, w, b),
                                                      lambda d: np.isfinite(d[0]) and d[0] >= floor,
                                                      B + step, B, MAX_HALVINGS)
         if found is None:
             raise FloatingPointError("step-halving failed to find a finite, non-decreasing log-likelihood")
         B, ll = found, ll_new
-        if abs(-2.0 * ll - dev_old) / (abs(-2.0 * ll) + 0.1) < tol:
+        change = abs(-2.0 * ll - dev_old) / (abs(-2.0 * ll) + 0.1)
+        trace.record(n_iter, -2.0 * ll, change, halvings)
+        if change < tol:
             converged = True
             break
-    return B, ll, info, converged, n_iter
+    return B, ll, info, converged, n_iter, trace.finish(converged)
 
 
 def kept_columns(X, tol):

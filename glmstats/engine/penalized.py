@@ -26,15 +26,21 @@ inner cyclic coordinate descent on the penalized weighted least-squares problem:
    system on the active set with the signs fixed (checked against the KKT conditions);
 4. line search: step-halving (:func:`glmstats.engine.stephalving.halve_step`) on F until it
    decreases (guarantees descent, also when the step leaves the family's domain);
-5. convergence: the largest change proposed by the inner solve, |db_j| / (1 + |b_j|), < tol.
+5. convergence: the largest change proposed by the inner solve, |db_j| / (1 + |b_j|), < tol;
+6. the trace (:class:`glmstats.engine.trace.Trace`): each outer iteration's objective, deviance,
+   largest proposed change and step-halvings are kept and logged on ``glmstats.fit`` at DEBUG.
 """
 
 import numpy as np
 
 from .passes import evaluate
 from .stephalving import halve_step
+from .trace import Trace
 
-__all__ = ["fit_elastic_net", "penalized_objective", "MAX_HALVINGS"]
+__all__ = ["fit_elastic_net", "penalized_objective", "MAX_HALVINGS", "HISTORY_COLUMNS"]
+
+#: The columns of a penalized fit's history (after ``iteration``).
+HISTORY_COLUMNS = ("objective", "deviance", "max_change", "step_halvings")
 
 #: Halvings of the line search before the step is declared unable to decrease the objective.
 MAX_HALVINGS = 60
@@ -144,17 +150,19 @@ def _kkt_violation(grad, beta, alpha, l1_ratio, v):
 
 
 def _line_search(data, family, beta, target, objective, bound):
-    """Halve the step from ``beta`` towards ``target`` until F falls to ``bound`` or below: (point, pass, F), or
-    (None, None, None) when it never does."""
+    """Halve the step from ``beta`` towards ``target`` until F falls to ``bound`` or below: (point, pass, F,
+    halvings), or (None, None, None, halvings) when it never does."""
     def evaluate_at(b):
         pas = evaluate(data, family, beta=b, newton=True)
         return pas, objective(b, pas)
 
-    found, (pas, f_new), _ = halve_step(evaluate_at, lambda result: result[1] <= bound, target, beta, MAX_HALVINGS)
-    return (None, None, None) if found is None else (found, pas, f_new)
+    found, (pas, f_new), halvings = halve_step(evaluate_at, lambda result: result[1] <= bound, target, beta,
+                                               MAX_HALVINGS)
+    return (None, None, None, halvings) if found is None else (found, pas, f_new, halvings)
 
 
-def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, maxiter, tol, cd_maxiter, cd_tol):
+def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, maxiter, tol, cd_maxiter, cd_tol,
+                    label="Penalized"):
     """Minimise the penalized objective (module notes) on ``data``.
 
     Parameters
@@ -170,12 +178,17 @@ def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, max
     start_params : array-like or None
     maxiter, tol, cd_maxiter, cd_tol
         See :func:`glmstats.models.penalized.fit_regularized`.
+    label : str or None
+        Starts the DEBUG record logged per outer iteration; None: no records.
 
     Returns
     -------
     dict
         ``beta``, ``deviance``, ``objective``, ``n_iter``, ``converged``, ``kkt`` (largest violation of the
-        optimality conditions) and ``grad`` (gradient of the deviance part at beta).
+        optimality conditions), ``grad`` (gradient of the deviance part at beta) and ``history`` (one row
+        per outer iteration: objective and deviance after it, the largest proposed change
+        |db_j| / (1 + |b_j|), step-halvings; an iteration whose line search failed shows
+        :data:`MAX_HALVINGS` and the unchanged objective).
     """
     X = data.X
     p = X.shape[1]
@@ -225,18 +238,21 @@ def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, max
     converged = False
     n_iter = 0
     eps_f = 64 * np.finfo(float).eps
+    trace = Trace(label, HISTORY_COLUMNS, "objective = %.12g, deviance = %.10g, max change = %.3g, step-halvings = %d")
     for n_iter in range(1, maxiter + 1):
         A, r = current.acc.xtwx / sum_w, current.acc.xtwz / sum_w
         target, _ = _inner_solve(A, r, beta, l1, l2, cd_maxiter, cd_tol)
         direction = target - beta
         change = np.max(np.abs(direction) / (1.0 + np.abs(beta))) if p else 0.0
         bound = f_old + eps_f * (abs(f_old) + 1.0)
-        cand, cand_pass, f_new = _line_search(data, family, beta, target, objective, bound)
+        cand, cand_pass, f_new, halvings = _line_search(data, family, beta, target, objective, bound)
         if cand is None:
+            trace.record(n_iter, f_old, current.deviance, change, halvings)
             # no decrease possible: beta is optimal to rounding if the proposed step is tiny
             converged = change < np.sqrt(tol)
             break
         beta, current, f_old = cand, cand_pass, f_new
+        trace.record(n_iter, f_old, current.deviance, change, halvings)
         # the full (Newton) step, not the halved one: a tiny halved step is no sign of convergence
         if change < tol:
             converged = True
@@ -244,4 +260,5 @@ def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, max
 
     grad = -(current.acc.xtwz - current.acc.xtwx @ beta) / sum_w
     return {"beta": beta, "deviance": current.deviance, "objective": f_old, "n_iter": n_iter,
-            "converged": converged, "kkt": _kkt_violation(grad, beta, alpha, l1_ratio, v), "grad": grad}
+            "converged": converged, "kkt": _kkt_violation(grad, beta, alpha, l1_ratio, v), "grad": grad,
+            "history": trace.finish(converged)}

@@ -67,6 +67,8 @@ class FitState:
         Makes the design rows and offset of new data (``predict``).
     tol, maxiter
         The IRLS options of the fit (submodel refits use them).
+    history : glmstats.engine.trace.History or None
+        IRLS's iterations: deviance, relative change and step-halvings, one row each.
     """
 
     data: object
@@ -96,6 +98,7 @@ class FitState:
     maxiter: int
     r: np.ndarray = field(default=None, repr=False)
     gram: object = field(default=None, repr=False)
+    history: object = field(default=None, repr=False)
 
     @classmethod
     def from_irls(cls, fit, **model_facts):
@@ -103,7 +106,7 @@ class FitState:
         return cls(beta=fit.beta, kept=fit.kept, deviance=fit.deviance, n_iter=fit.n_iter, converged=fit.converged,
                    boundary=fit.boundary, n_halvings=fit.n_halvings, last_step=fit.last_step,
                    eta_range=fit.eta_range, weights_at=fit.weights_at, cov_unscaled=fit.unscaled_cov(), r=fit.r,
-                   gram=fit.gram, **model_facts)
+                   gram=fit.gram, history=fit.history, **model_facts)
 
     # --- coefficients -------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ from ..engine.blocks import vector_blocks
 from ..engine.data import GLMData
 from ..engine.irls import irls
 from ..engine.matrix import as_design_matrix
+from ..engine.trace import verbose_output
 from ..exceptions import DomainWarning, PerfectSeparationWarning
 from ..families import get_family
 from ..families import links as L
@@ -255,7 +256,7 @@ class GLM:
             nobs=self.nobs, terms=self.terms(), design_rows=self.design_rows, tol=tol, maxiter=maxiter)
 
     def fit(self, *, maxiter=100, tol=1e-8, start_params=None, scale=None, cov_type="nonrobust", cov_kwds=None,
-            use_t=None):
+            use_t=None, verbose=False):
         """Fit by IRLS (R's ``glm.fit``) and return :class:`~glmstats.models.results.GLMResults`.
 
         Parameters
@@ -275,9 +276,14 @@ class GLM:
             ``{"groups": array}`` for ``cov_type="cluster"``.
         use_t : bool, optional
             t and F reference distributions; default: when the dispersion is estimated.
+        verbose : bool
+            Print one line per IRLS iteration (deviance, relative change, step-halvings; R's
+            ``glm.control(trace = TRUE)``) while fitting. The lines are DEBUG records of the logger
+            ``glmstats.fit``, sent to stdout for the duration of the fit; ``res.fit_history`` keeps them.
         """
         check_fit_options(maxiter, tol, scale, cov_type)
-        fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
+        with verbose_output(verbose):
+            fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
         state = self.fit_state(fit, tol=tol, maxiter=maxiter)
         diagnosis = diagnose(state)
         return GLMResults(self, state, separation=diagnosis.separation, scale=scale, cov_type=cov_type,

@@ -29,6 +29,7 @@ from ..exceptions import (
 from ..engine.linalg import inverse_spd
 from ..engine.matrix import DenseMatrix, as_design_matrix
 from ..engine.newton import kept_columns, newton_multinomial
+from ..engine.trace import verbose_output
 from ..report.format import fmt_pvalue
 from ..report.summary import MultinomialSummary
 
@@ -167,7 +168,7 @@ class MultinomialModel:
         return (f"<MultinomialModel {self.formula!r}: {len(self.classes)} classes, reference "
                 f"{self.reference!r}, nobs={self.nobs:g}>")
 
-    def fit(self, maxiter=100, tol=1e-10, start_params=None):
+    def fit(self, maxiter=100, tol=1e-10, start_params=None, verbose=False):
         """Maximum likelihood by Newton's method on the full multinomial likelihood.
 
         Parameters
@@ -182,6 +183,10 @@ class MultinomialModel:
             Starting coefficients, rows = design columns, columns = non-reference classes.
             Default: the intercept-only fit (log class-proportion ratios) when the formula
             has an intercept, else zeros.
+        verbose : bool
+            Print one line per Newton iteration while fitting (deviance -2 llf, relative change,
+            step-halvings): DEBUG records of the logger ``glmstats.fit`` sent to stdout for the
+            duration of the fit; ``res.fit_history`` keeps them.
 
         Returns
         -------
@@ -216,12 +221,13 @@ class MultinomialModel:
         elif self.has_intercept:
             B[_intercept_pos(self.exog_names, kept)] = np.log(self.class_totals[1:] / self.class_totals[0])
 
-        B, ll, info, converged, n_iter = newton_multinomial(Xk, codes, w, B, maxiter, tol)
+        with verbose_output(verbose):
+            B, ll, info, converged, n_iter, history = newton_multinomial(Xk, codes, w, B, maxiter, tol)
         if not converged:
             warnings.warn(f"Newton's method did not converge in {maxiter} iterations; the last iterate is "
                           "returned", ConvergenceWarning, stacklevel=2)
         cov_kept = inverse_spd(info)
-        return MultinomialResults(self, B, kept, cov_kept, ll, converged, n_iter, tol, maxiter)
+        return MultinomialResults(self, B, kept, cov_kept, ll, converged, n_iter, tol, maxiter, history=history)
 
 
 class MultinomialResults:
@@ -252,12 +258,15 @@ class MultinomialResults:
         McFadden's pseudo R-squared 1 - llf / llnull.
     converged, n_iter, tol, maxiter
         Newton's method diagnostics and options.
+    fit_history : DataFrame
+        One row per Newton iteration (deviance, relative change, step-halvings).
     separation : bool
         Some fitted probability is numerically 0 or 1 (the MLE may be at infinity).
     """
 
-    def __init__(self, model, B, kept, cov_kept, llf, converged, n_iter, tol, maxiter):
+    def __init__(self, model, B, kept, cov_kept, llf, converged, n_iter, tol, maxiter, history=None):
         self.model = model
+        self._history = history
         p, K = len(kept), B.shape[1]
         self.endog_name = model.endog_name
         self.reference = model.reference
@@ -300,6 +309,13 @@ class MultinomialResults:
         if self.separation:
             warnings.warn("fitted probabilities numerically 0 or 1 occurred: possible (quasi-)perfect "
                           "separation; some coefficients may be at infinity", PerfectSeparationWarning, stacklevel=3)
+
+    @property
+    def fit_history(self):
+        """One row per Newton iteration: ``iteration``, ``deviance`` (-2 llf), ``relative_change``
+        (|dev - dev_old| / (|dev| + 0.1), the convergence criterion) and ``step_halvings``."""
+        columns, rows = self._history
+        return pd.DataFrame(list(rows), columns=list(columns)).astype({"iteration": int, "step_halvings": int})
 
     # ----------------------------------------------------------------- inference
     def cov_params(self):

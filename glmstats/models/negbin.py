@@ -26,12 +26,14 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from .. import families as F
 from ..families import links as L
 from ..exceptions import ConvergenceWarning, FitError
 from ..engine.irls import evaluate_mu, irls
+from ..engine.trace import Trace, verbose_output
 from .glm import GLM
 from .diagnostics import diagnose
 from .results import GLMResults
@@ -165,6 +167,7 @@ class _Alternation:
     theta_warning: str
     n_outer: int
     outer_converged: bool
+    history: object        # trace.History of the alternation: theta, 2 x log-likelihood, IRLS iterations
 
 
 def _check_init_theta(init_theta):
@@ -236,7 +239,7 @@ class NegativeBinomialModel:
 
     # ------------------------------------------------------------------------------------
     def fit(self, *, maxiter=100, tol=1e-8, polish=True, start_params=None, cov_type="nonrobust", cov_kwds=None,
-            use_t=None):
+            use_t=None, verbose=False):
         """Estimate the coefficients and theta (R: ``MASS::glm.nb``).
 
         Parameters
@@ -257,6 +260,11 @@ class NegativeBinomialModel:
             Starting coefficients of the initial Poisson fit (R's ``start``).
         cov_type, cov_kwds, use_t :
             As :meth:`glmstats.GLM.fit`; the covariance is that of the coefficients at fixed theta.
+        verbose : bool
+            Print the iterations while fitting (DEBUG records of the logger ``glmstats.fit`` sent to
+            stdout; MASS's ``glm.nb(trace = 2)``): one line per IRLS iteration of the fits in MASS's
+            alternation, one per alternation (theta, 2 x log-likelihood) and, with ``polish``, one per
+            polishing alternation (theta and its relative change; its IRLS fits are not traced).
 
         Returns
         -------
@@ -266,33 +274,39 @@ class NegativeBinomialModel:
         -----
         ``n_iter`` is R's ``iter`` of the glm.nb object: the IRLS iterations of the last fit of
         MASS's alternation (``summary`` prints it as the number of Fisher scoring iterations);
-        ``n_iter_outer`` counts the alternations.
+        ``n_iter_outer`` counts the alternations. ``fit_history`` is the history of that last IRLS fit
+        (at the theta before the final one, so with ``polish`` its last deviance is not ``deviance``);
+        ``theta_history`` that of the alternation.
         """
         if not (isinstance(maxiter, (int, np.integer)) and maxiter >= 2):
             raise ValueError(f"maxiter must be an integer >= 2, got {maxiter!r}")
         if not (isinstance(tol, (int, float, np.floating)) and tol > 0):
             raise ValueError(f"tol must be a positive number, got {tol!r}")
         maxiter = int(maxiter)
-        a = self._alternate(maxiter, float(tol), start_params)
+        with verbose_output(verbose):
+            a = self._alternate(maxiter, float(tol), start_params)
+            polished = polish and not a.theta_warning  # (a theta.ml warning: no finite maximum to polish towards)
+            if polished:
+                theta, fit, family = self._polish(a.fit, a.theta, maxiter)
         if not a.outer_converged:
             warnings.warn(f"alternation limit reached: theta and the coefficients did not settle in {maxiter} "
                           "alternations (MASS: 'alternation limit reached')", ConvergenceWarning, stacklevel=2)
         if a.theta_warning:
             warnings.warn(f"theta.ml: {a.theta_warning} (theta = {a.theta:g})", ConvergenceWarning, stacklevel=2)
-        fit, family, theta, theta_se = a.fit, a.family, a.theta, a.theta_se
-        if polish and not a.theta_warning:  # (a theta.ml warning: no finite maximum to polish towards)
-            theta, fit, family = self._polish(fit, theta, maxiter)
+        if not polished:
+            fit, family, theta, theta_se = a.fit, a.family, a.theta, a.theta_se
+        else:
             y, mu, w = self._positive(evaluate_mu(self.glm.data, family, fit.beta)[1])
             theta_se = 1.0 / np.sqrt(theta_information(theta, y, mu, w))
 
         converged = a.fit.converged and a.outer_converged and not a.theta_warning
-        state = self.glm.fit_state(replace(fit, n_iter=a.fit.n_iter, converged=converged), tol=tol, maxiter=maxiter,
-                                   family=family)
+        state = self.glm.fit_state(replace(fit, n_iter=a.fit.n_iter, converged=converged, history=a.fit.history),
+                                   tol=tol, maxiter=maxiter, family=family)
         # rank deficiency, separation and the last IRLS fit's convergence, worded as for any GLM
         diagnosis = diagnose(state, converged=a.fit.converged)
         return NegativeBinomialResults(_fitted_glm(self.glm, family), state, separation=diagnosis.separation,
                                        theta=theta, theta_se=theta_se, n_iter_outer=a.n_outer, polished=bool(polish),
-                                       cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t)
+                                       theta_history=a.history, cov_type=cov_type, cov_kwds=cov_kwds, use_t=use_t)
 
     def _positive(self, mu):
         """y, mu and the prior weights of the rows with positive weight (the others carry no likelihood)."""
@@ -319,6 +333,10 @@ class NegativeBinomialModel:
         lm = _nb_loglike(th.theta, *self._positive(mu))
         lm0 = lm + 2.0 * d1
         n_outer = 0
+        # row 0: the theta of the initial fit (MASS's "Initial value for 'theta'")
+        trace = Trace("Theta", ("theta", "twologlik", "irls_iterations"),
+                      "theta = %.8g, 2 x log-likelihood = %.10g, IRLS iterations = %d")
+        trace.record(0, th.theta, 2.0 * lm, fit.n_iter)
         while n_outer < maxiter and abs(lm0 - lm) / d1 + abs(delta) > tol:
             n_outer += 1
             fit = self._irls(fam, fit.beta, maxiter=maxiter, tol=tol)
@@ -329,8 +347,10 @@ class NegativeBinomialModel:
             mu = evaluate_mu(d, fit_family, fit.beta)[1]
             delta = t_old - th.theta
             lm0, lm = lm, _nb_loglike(th.theta, *self._positive(mu))
+            trace.record(n_outer, th.theta, 2.0 * lm, fit.n_iter)
         return _Alternation(fit=fit, family=fit_family, theta=th.theta, theta_se=th.se, theta_warning=th.warning,
-                            n_outer=n_outer, outer_converged=not (abs(lm0 - lm) / d1 + abs(delta) > tol))
+                            n_outer=n_outer, outer_converged=not (abs(lm0 - lm) / d1 + abs(delta) > tol),
+                            history=trace.finish(True))
 
     def _polish(self, fit, theta, maxiter):
         """Alternate fixed-theta IRLS (to machine precision) and theta.ml (to 1e-11) until theta is stable.
@@ -341,22 +361,25 @@ class NegativeBinomialModel:
         d = self.glm.data
         beta = fit.beta
         change_old = np.inf
-        for _ in range(max(maxiter, 100)):
+        # one line per alternation; its IRLS fits (to machine precision) are not traced
+        trace = Trace("Theta polish", ("theta", "relative_change"), "theta = %.15g, relative change = %.3g")
+        for k in range(1, max(maxiter, 100) + 1):
             fam = _family(theta, self.link)
-            beta = self._irls(fam, beta, maxiter=200, tol=1e-15).beta
+            beta = self._irls(fam, beta, maxiter=200, tol=1e-15, label=None).beta
             th = theta_ml(*self._positive(evaluate_mu(d, fam, beta)[1]), limit=1000, eps=1e-11)
             if th.warning:
                 break
             change = abs(th.theta - theta) / theta
             theta = th.theta
+            trace.record(k, theta, change)
             if change <= 1e-15 or (change < 1e-12 and change >= change_old):
                 break
             change_old = change
         fam = _family(theta, self.link)
         # R's rule bounds the change in deviance, which leaves the coefficients ~sqrt(tol) off for
         # non-canonical links: a few more steps
-        fit = self._irls(fam, beta, maxiter=200, tol=1e-15)
-        return theta, self._irls(fam, fit.beta, maxiter=3, tol=1e-300), fam
+        fit = self._irls(fam, beta, maxiter=200, tol=1e-15, label=None)
+        return theta, self._irls(fam, fit.beta, maxiter=3, tol=1e-300, label=None), fam
 
 
 def _fitted_glm(glm, family):
@@ -384,6 +407,10 @@ class NegativeBinomialResults(GLMResults):
         Alternations of IRLS and theta.ml in MASS's loop.
     polished : bool
         Whether the alternation was continued to the converged ML (``fit(polish=True)``).
+    theta_history : DataFrame
+        MASS's alternation, one row each (``alternation`` 0 is the initial fit): ``theta`` by ML at
+        the means before that alternation's IRLS fit, ``twologlik`` at that theta and the means after
+        it, and ``irls_iterations`` of the fit (R: the lines of ``glm.nb(trace = TRUE)``).
 
     Notes
     -----
@@ -395,8 +422,9 @@ class NegativeBinomialResults(GLMResults):
 
     method = "IRLS, theta by ML"
 
-    def __init__(self, model, state, *, theta, theta_se, n_iter_outer, polished, **kwargs):
+    def __init__(self, model, state, *, theta, theta_se, n_iter_outer, polished, theta_history=None, **kwargs):
         super().__init__(model, state, **kwargs)
+        self._theta_history = theta_history
         self.theta = float(theta)
         self.theta_se = float(theta_se)
         self.alpha = 1.0 / self.theta
@@ -413,6 +441,12 @@ class NegativeBinomialResults(GLMResults):
         """R's ``extractAIC`` of a negbin object (MASS's ``extractAIC.negbin``): -2 llf + 2 rank, theta not
         counted; the AIC column of R's ``drop1`` is anchored on it."""
         return -2.0 * self.llf + 2.0 * self.rank
+
+    @property
+    def theta_history(self):
+        columns, rows = self._theta_history
+        frame = pd.DataFrame(list(rows), columns=["alternation"] + list(columns[1:]))
+        return frame.astype({"alternation": int, "irls_iterations": int})
 
     @property
     def twologlik(self):

@@ -31,6 +31,7 @@ from ..exceptions import ConvergenceWarning
 from ..engine.irls import irls
 from ..engine.passes import evaluate
 from ..engine.penalized import fit_elastic_net, penalized_objective
+from ..engine.trace import verbose_output
 from ..report.summary import PenalizedSummary
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
@@ -111,7 +112,7 @@ def _check_scalar(value, name, low=0.0, high=None):
 
 
 def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_params=None, maxiter=100, tol=1e-10,
-                    cd_maxiter=10000, cd_tol=1e-12):
+                    cd_maxiter=10000, cd_tol=1e-12, verbose=False):
     """Elastic-net penalized GLM fit (R: ``glmnet(x, y, family, alpha = l1_ratio, lambda = alpha,
     standardize = FALSE)``; scikit-learn: ``PoissonRegressor(alpha=alpha)`` etc. for l1_ratio = 0).
 
@@ -137,6 +138,10 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
     cd_maxiter, cd_tol : int, float
         Coordinate-descent sweeps per inner problem and their convergence threshold
         (max_j (A_jj + l2_j) db_j^2 < cd_tol, glmnet's criterion).
+    verbose : bool
+        Print one line per outer iteration while fitting (objective, deviance, largest proposed
+        change, step-halvings): DEBUG records of the logger ``glmstats.fit`` sent to stdout for the
+        duration of the fit; ``res.fit_history`` keeps them.
 
     Returns
     -------
@@ -164,8 +169,9 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
     if tol <= 0:
         raise ValueError("tol must be positive")
     v, icpt = _penalty_weights(model, penalty_weights)
-    fit = fit_elastic_net(model.data, model.family, alpha, l1_ratio, v, icpt, start_params=start_params,
-                          maxiter=int(maxiter), tol=tol, cd_maxiter=int(cd_maxiter), cd_tol=float(cd_tol))
+    with verbose_output(verbose):
+        fit = fit_elastic_net(model.data, model.family, alpha, l1_ratio, v, icpt, start_params=start_params,
+                              maxiter=int(maxiter), tol=tol, cd_maxiter=int(cd_maxiter), cd_tol=float(cd_tol))
     if not fit["converged"]:
         warnings.warn(f"the penalized fit did not converge in {maxiter} iterations (tol={tol:g}); the last "
                       "iterate is returned", ConvergenceWarning, stacklevel=3)
@@ -189,6 +195,9 @@ class PenalizedResults:
         sum_i w_i d(y_i, mu_i) (R's deviance; not divided by 2 sum(w)).
     n_iter, converged
         Outer iterations and whether the coefficient change fell below ``tol``.
+    fit_history : DataFrame
+        One row per outer iteration: ``iteration``, ``objective``, ``deviance``, ``max_change`` (the
+        largest proposed |db_j| / (1 + |b_j|), the convergence criterion) and ``step_halvings``.
     kkt_max : float
         Largest violation of the optimality (KKT) conditions at params: a check of the solution.
     fittedvalues, linear_predictor : Series
@@ -212,6 +221,7 @@ class PenalizedResults:
         self.objective = float(fit["objective"])
         self.deviance = float(fit["deviance"])
         self.n_iter = int(fit["n_iter"])
+        self._history = fit["history"]
         self.converged = bool(fit["converged"])
         self.kkt_max = float(fit["kkt"])
         self.tol = tol
@@ -219,6 +229,11 @@ class PenalizedResults:
         self.nobs = model.nobs
         self.n_nonzero = int(np.sum(fit["beta"] != 0))
         self.method = "IRLS + coordinate descent (elastic net)"
+
+    @property
+    def fit_history(self):
+        columns, rows = self._history  # a DataFrame only when asked for: a path makes many fits
+        return pd.DataFrame(list(rows), columns=list(columns)).astype({"iteration": int, "step_halvings": int})
 
     @cached_property
     def linear_predictor(self):

@@ -52,6 +52,8 @@ class GLMResults:
         R's nobs (rows with non-zero weight, times freq_weights), df.residual, df.null - df.residual, rank.
     deviance, null_deviance, pearson_chi2, llf, llnull, aic, bic : float
     converged, n_iter : bool, int
+    fit_history : DataFrame
+        One row per IRLS iteration (iteration, deviance, relative change, step-halvings).
     use_t : bool
         Whether t/F (dispersion estimated) or z/chi2 reference distributions are used.
     fit_state : FitState
@@ -87,6 +89,16 @@ class GLMResults:
         self._set_scale(scale)
         self.use_t = (not self.fixed_scale) if use_t is None else bool(use_t)
         self._set_cov(cov_type, cov_kwds or {})
+
+    @property
+    def fit_history(self):
+        """One row per IRLS iteration: ``iteration``, ``deviance`` (at the accepted step), ``relative_change``
+        (|dev - dev_old| / (|dev| + 0.1), the convergence criterion) and ``step_halvings``.
+
+        R: the lines of ``glm.control(trace = TRUE)``; ``fit(verbose=True)`` prints the same rows as the fit runs.
+        """
+        columns, rows = self.fit_state.history
+        return pd.DataFrame(list(rows), columns=list(columns)).astype({"iteration": int, "step_halvings": int})
 
     @property
     def pearson_chi2(self):
