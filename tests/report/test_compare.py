@@ -169,15 +169,15 @@ def test_text_layout(fits):
 
 
 def test_html_well_formed_and_escaped():
-    d = gs.datasets.load("insurance")  # levels such as "<1l", ">2l", "<25"
+    d = gs.datasets.load("insurance")  # levels such as "<1l" (the baseline), ">2l", ">35"
     res = gs.glm("Claims ~ Group + Age + offset(np.log(Holders))", d, family="poisson").fit()
     html = gs.compare({"a<b & c": res}).as_html()
     root = ET.fromstring(html)  # well-formed
     text = "".join(root.itertext())
-    assert "Group[T.<1l]" in text and "a<b & c" in text
-    assert "&lt;1l" in html and "a&lt;b &amp; c" in html and "<1l" not in html
+    assert "Group[T.>2l]" in text and "a<b & c" in text
+    assert "&gt;2l" in html and "a&lt;b &amp; c" in html and ">2l" not in html
     latex = gs.compare({"a<b & c": res}).as_latex()
-    assert "\\textless{}1l" in latex and "a\\textless{}b \\& c" in latex
+    assert "\\textgreater{}2l" in latex and "a\\textless{}b \\& c" in latex
 
 
 def test_different_nobs_get_a_note(warpbreaks, fits):
