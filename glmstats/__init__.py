@@ -48,11 +48,18 @@ def tweedie_profile(formula, data, p_grid=None, **kwargs):
     return _profile(formula, data, p_grid=p_grid, **kwargs)
 
 
+def plot_links(links=None, eta=None):
+    """The inverse links mu = g^{-1}(eta) as a plotly figure (needs ``glmstats[plot]``); see :mod:`glmstats.report.family_plots`."""
+    from .report.family_plots import plot_links as _plot_links
+
+    return _plot_links(links, eta)
+
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile",
+    "plot_links", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "CollinearityWarning", "FitError",
 ]

@@ -324,6 +324,37 @@ class Family:
         """Frozen ``scipy.stats`` distribution of y given mu (and the dispersion)."""
         raise NotImplementedError(f"the {self.name} family has no scipy.stats distribution")
 
+    def cdf_bounds(self, y, mu, scale=1.0, var_weights=1.0):
+        """F(y-) and F(y) of y's distribution, and the upper tails 1 - F(y-), 1 - F(y).
+
+        The pieces of a randomized quantile residual (:mod:`glmstats.inference.residuals`). For a
+        continuous family F(y-) = F(y); for counts (``integer_response``) F(y-) = F(y - 1), the
+        count being y times the trials for a proportion response. The upper tails come from the
+        distribution's ``sf``, so that a y far in the upper tail keeps its precision (1 - F would be 0).
+
+        Returns
+        -------
+        lower, upper, lower_sf, upper_sf : ndarray
+        """
+        y = as_float(y)
+        w = weights_or_ones(var_weights, y)
+        dist = self.get_distribution(mu, scale=scale, var_weights=w)
+        if self.proportion_response:
+            y = np.round(y * np.round(w))
+        upper, upper_sf = dist.cdf(y), dist.sf(y)
+        if not self.integer_response:
+            return upper, upper, upper_sf, upper_sf
+        return dist.cdf(y - 1.0), upper, dist.sf(y - 1.0), upper_sf
+
+    def plot_pdf(self, mu, scale=1.0, **kwargs):
+        """The pmf or pdf of y for several means and dispersions, a plotly Figure (needs ``glmstats[plot]``).
+
+        See :func:`glmstats.report.family_plots.plot_pdf`.
+        """
+        from ..report.family_plots import plot_pdf
+
+        return plot_pdf(self, mu, scale=scale, **kwargs)
+
     # --- housekeeping ------------------------------------------------------------------
     def _params(self):
         return {}

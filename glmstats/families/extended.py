@@ -6,7 +6,7 @@ from .._lazy import special, stats
 from . import links as L
 from .base import SERIES_LIMIT, Family, as_float, deviance_per_weight, log_ratio, power_anscombe, weights_or_ones
 from .interval import NON_NEGATIVE, POSITIVE, REAL
-from .tweedie_density import tweedie_logpdf
+from .tweedie_density import tweedie_cdf, tweedie_logpdf
 
 __all__ = ["Tweedie", "NegativeBinomial"]
 
@@ -97,6 +97,18 @@ class Tweedie(Family):
         if self.var_power > 2:  # Dunn & Smyth's alternating series for p > 2 is not implemented
             return np.full_like(y, np.nan)
         return w * tweedie_logpdf(y, mu, scale, self.var_power)
+
+    def cdf_bounds(self, y, mu, scale=1.0, var_weights=1.0):
+        """F(y-), F(y), 1 - F(y-), 1 - F(y) for 1 < p < 2 (see :meth:`Family.cdf_bounds`).
+
+        The distribution is continuous on y > 0 with a point mass exp(-lambda) at y = 0, so only
+        F(0-) = 0 differs from F(y); phi_i = scale / var_weights_i (R: statmod's ``qres.tweedie``).
+        """
+        y = as_float(y)
+        phi = scale / weights_or_ones(var_weights, y)
+        cdf, sf = tweedie_cdf(y, mu, phi, self.var_power)
+        zero = y == 0
+        return np.where(zero, 0.0, cdf), cdf, np.where(zero, 1.0, sf), sf
 
 
 class NegativeBinomial(Family):

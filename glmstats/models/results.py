@@ -282,6 +282,15 @@ class GLMResults:
         with np.errstate(all="ignore"):
             return self._series(self.family.resid_anscombe(s.data.y, s.mu, s.var_weights), "resid_anscombe")
 
+    def resid_quantile(self, seed=None, scale=None):
+        """Randomized quantile residuals Phi^{-1}(u), u ~ U(F(y-), F(y)) (R: ``statmod::qresiduals``).
+
+        See :func:`glmstats.inference.residuals.quantile_residuals`.
+        """
+        from ..inference.residuals import quantile_residuals
+
+        return quantile_residuals(self, seed=seed, scale=scale)
+
     # --- prediction ----------------------------------------------------------------------
     def predict(self, newdata=None, which="mean", offset=None, exposure=None):
         """Predicted means (``which="mean"``) or linear predictors (``"linear"``).
@@ -356,6 +365,25 @@ class GLMResults:
         from ..inference.prediction import simulate
 
         return simulate(self, nsim=nsim, seed=seed)
+
+    # --- plots (plotly, the optional "plot" extra; see glmstats.report.plots) ---------------
+    def plot_diagnostics(self, **kwargs):
+        """R's ``plot(m)`` panels plus a quantile-residual Q-Q plot; see :func:`glmstats.report.plots.plot_diagnostics`."""
+        from ..report.plots import plot_diagnostics
+
+        return plot_diagnostics(self, **kwargs)
+
+    def plot_effects(self, term, data=None, **kwargs):
+        """Fitted mean over one predictor with a confidence band; see :func:`glmstats.report.plots.plot_effects`."""
+        from ..report.plots import plot_effects
+
+        return plot_effects(self, term, data, **kwargs)
+
+    def plot_coefficients(self, **kwargs):
+        """Estimates with confidence intervals; see :func:`glmstats.report.plots.plot_coefficients`."""
+        from ..report.plots import plot_coefficients
+
+        return plot_coefficients(self, **kwargs)
 
     # --- rendering -----------------------------------------------------------------------
     def summary(self, alpha=0.05):
