@@ -37,7 +37,8 @@ from ..engine import linalg
 from ..engine.blocks import block_rows, qr_block_rows, row_blocks
 from ..engine.gram import TriangularFactor
 from ..engine.matrix import DenseMatrix
-from .deviance_tests import dispersion, test_name, with_test
+from ..report.table import AnovaTable
+from .deviance_tests import comparison_heading, dispersion, sequential_heading, test_name, with_test
 from .drop1 import drop1
 from .submodels import full_fit, refit, score_ss
 
@@ -56,7 +57,8 @@ def anova_sequential(res, test="default"):
 
     Returns
     -------
-    DataFrame
+    AnovaTable
+        A DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
         Rows ``"NULL"`` (the null model: intercept only, or the offset alone without an
         intercept) and one per term in formula order; columns ``Df``, ``Deviance``,
         ``Resid. Df``, ``Resid. Dev``, then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)`` ("F");
@@ -99,10 +101,10 @@ def anova_sequential(res, test="default"):
     dev = np.concatenate([[np.nan], np.maximum(0.0, -np.diff(resdev))]) + 0.0
     table = pd.DataFrame({"Df": df, "Deviance": dev, "Resid. Df": resdf, "Resid. Dev": resdev},
                          index=["NULL"] + [t for t, _, _ in terms])
-    if test is None:
-        return table
-    scale, df_scale = dispersion(res)
-    return with_test(table, test, scale, df_scale, scores, res)
+    if test is not None:
+        scale, df_scale = dispersion(res)
+        table = with_test(table, test, scale, df_scale, scores, res)
+    return AnovaTable.wrap(table, sequential_heading(res))
 
 
 def _check_same_data(results):
@@ -233,7 +235,8 @@ def anova(*results, test="Chisq"):
 
     Returns
     -------
-    DataFrame
+    AnovaTable
+        A DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
         Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``, ``Deviance``
         (the changes from the previous row), then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)``
         ("F"); ``Rao``, ``Pr(>Chi)`` ("Rao").
@@ -284,9 +287,9 @@ def anova(*results, test="Chisq"):
                           "Df": np.concatenate([[np.nan], -np.diff(resdf)]) + 0.0,
                           "Deviance": np.concatenate([[np.nan], change])},
                          index=[str(i) for i in range(1, len(results) + 1)])
-    if test is None:
-        return table
-    big = results[int(np.argmin(resdf))]
-    scale = float(big.scale)
-    df_scale = np.inf if big.fixed_scale else float(resdf.min())
-    return with_test(table, test, scale, df_scale, scores, big)
+    if test is not None:
+        big = results[int(np.argmin(resdf))]
+        scale = float(big.scale)
+        df_scale = np.inf if big.fixed_scale else float(resdf.min())
+        table = with_test(table, test, scale, df_scale, scores, big)
+    return AnovaTable.wrap(table, comparison_heading(results))

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._lazy import stats
 from ..exceptions import GLMStatsWarning
+from ..report.display import model_formula
 
 __all__ = ["test_name", "warn_f_fixed", "add_test", "with_test", "f_sf", "chi2_upper", "chi2_sf", "dispersion"]
 
@@ -125,3 +126,20 @@ def chi2_sf(x, df, ok):
 def dispersion(res):
     """The dispersion of the tests and its degrees of freedom (R: ``summary(m)$dispersion``; Inf when fixed)."""
     return float(res.scale), (np.inf if res.fixed_scale else float(res.df_resid))
+
+
+# --- the lines R prints above each table (attr(, "heading")) --------------------------------
+def sequential_heading(res):
+    """R's anova.glm heading: the family and link, the response, the order of the terms."""
+    return ["Analysis of Deviance Table", "", f"Model: {res.family.name}, link: {res.family.link.name}", "",
+            f"Response: {res.endog_name}", "", "Terms added sequentially (first to last)"]
+
+
+def comparison_heading(results):
+    """R's anova.glmlist heading: one ``Model i: formula`` line per model."""
+    return ["Analysis of Deviance Table", ""] + [f"Model {i}: {model_formula(r)}" for i, r in enumerate(results, 1)]
+
+
+def drop1_heading(res):
+    """R's drop1 heading."""
+    return ["Single term deletions", "", "Model:", model_formula(res)]

@@ -7,7 +7,8 @@ import pandas as pd
 
 from .._lazy import stats
 from ..exceptions import GLMStatsWarning
-from .deviance_tests import chi2_sf, test_name
+from ..report.table import AnovaTable
+from .deviance_tests import chi2_sf, drop1_heading, test_name
 from .submodels import droppable, refit, score_ss
 
 __all__ = ["drop1"]
@@ -23,7 +24,8 @@ def drop1(res, test=None):
 
     Returns
     -------
-    DataFrame
+    AnovaTable
+        A DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
         Rows ``"<none>"`` (the model itself) and each term that can be dropped respecting
         marginality (a term contained in another, such as ``a`` and ``b`` next to ``a:b``,
         stays); columns ``Df`` (parameters removed), ``Deviance`` (of the reduced model),
@@ -103,4 +105,4 @@ def drop1(res, test=None):
         good = ~np.isnan(F) & ok
         pv[good] = stats.f.sf(F[good], dfs[good], rdf)
         table["Pr(>F)"] = pv
-    return table
+    return AnovaTable.wrap(table, drop1_heading(res))

@@ -16,7 +16,6 @@ import re
 import numpy as np
 import pandas as pd
 from .._lazy import stats
-from tabulate import tabulate
 
 __all__ = ["wald_test", "t_test", "parse_hypothesis", "WaldTestResults", "TTestResults"]
 
@@ -306,18 +305,16 @@ class WaldTestResults:
                             index=["Wald test"])
 
     def __str__(self):
-        lines = ["Wald test of linear restrictions (R: car::linearHypothesis)"]
-        lines += [f"  {r}" for r in self.restrictions]
-        if self.distribution == "F":
-            lines.append(f"F({self.df}, {self.df_denom:g}) = {self.statistic:.6g}, p-value = {self.pvalue:.4g}")
-        else:
-            lines.append(f"chi2({self.df}) = {self.statistic:.6g}, p-value = {self.pvalue:.4g}")
-        return "\n".join(lines)
+        from ..report.display import wald_text
 
-    def __repr__(self):
-        dd = "" if self.df_denom is None else f", df_denom={self.df_denom:g}"
-        return (f"<WaldTestResults: {self.distribution} statistic={self.statistic:.6g}, df={self.df}{dd}, "
-                f"pvalue={self.pvalue:.4g}>")
+        return wald_text(self)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        from ..report.display import wald_html
+
+        return wald_html(self)
 
 
 def wald_test(res, hypothesis, use_f=None):
@@ -405,18 +402,21 @@ class TTestResults:
         ci = self.conf_int(alpha)
         return pd.concat([self.estimate, self.se, self.statistic, self.pvalue, ci["lower"], ci["upper"]], axis=1)
 
-    def __str__(self):
-        frame = self.summary_frame()
-        rows = [[lab, *(f"{v:.6g}" for v in frame.loc[lab].iloc[:2]), f"{frame.loc[lab].iloc[2]:.4g}",
-                 f"{frame.loc[lab].iloc[3]:.4g}", *(f"{v:.6g}" for v in frame.loc[lab].iloc[4:])]
-                for lab in frame.index]
+    def _heading(self):
         ref = f"t({self.df_denom:g})" if self.use_t else "normal"
-        body = tabulate(rows, headers=["", *frame.columns[:4], "[0.025", "0.975]"], tablefmt="simple",
-                        disable_numparse=True, colalign=("left",) + ("right",) * 6)
-        return f"Tests of linear combinations (reference distribution: {ref})\n{body}"
+        return f"Tests of linear combinations (reference distribution: {ref}; 95% intervals)"
 
-    def __repr__(self):
-        return f"<TTestResults: {len(self.estimate)} restriction(s)>\n{self}"
+    def __str__(self):
+        from ..report.display import ttest_text
+
+        return ttest_text(self, self._heading())
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        from ..report.display import ttest_html
+
+        return ttest_html(self, self._heading())
 
 
 def t_test(res, hypothesis):

@@ -231,3 +231,14 @@ class GLMInfluence:
         parts = [dfb, self.cooks_distance, self.resid_standardized, self.resid_standardized_pearson,
                  self.resid_studentized, self.hat_matrix_diag, self.sigma]
         return pd.concat(parts, axis=1)
+
+    # R's print.infl shows the measures with digits = max(3, getOption("digits") - 4)
+    def __repr__(self):
+        from ..report.display import frame_text
+
+        return frame_text(self.summary_frame(), digits=3, heading=["Influence measures (R: influence.measures)"])
+
+    def _repr_html_(self):
+        from ..report.display import frame_html
+
+        return frame_html(self.summary_frame(), digits=3, heading=["Influence measures (R: influence.measures)"])

@@ -81,8 +81,19 @@ class PredictionResults:
         return pd.DataFrame({"mean": self.predicted, "mean_se": self.se, "mean_ci_lower": ci[:, 0],
                              "mean_ci_upper": ci[:, 1]}, index=self.row_labels)
 
+    def _heading(self):
+        scale = "response (mean)" if self.which == "mean" else "link (linear predictor)"
+        return [f"Predictions on the {scale} scale, {len(self.predicted)} rows; 95% intervals"]
+
     def __repr__(self):
-        return f"<PredictionResults: {len(self.predicted)} rows, which={self.which!r}>"
+        from ..report.display import frame_text
+
+        return frame_text(self.summary_frame(), heading=self._heading())
+
+    def _repr_html_(self):
+        from ..report.display import frame_html
+
+        return frame_html(self.summary_frame(), heading=self._heading())
 
 
 def get_prediction(res, newdata=None, which="mean", offset=None, exposure=None):

@@ -411,18 +411,30 @@ class MultinomialResults:
         return probs[:, self.model.internal_codes]
 
     # ------------------------------------------------------------------ display
-    def summary(self, alpha=0.05):
+    def summary(self, alpha=0.05, *, digits=6):
         """Summary report: model header and one coefficient table per non-reference class.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            The intervals have level ``1 - alpha`` (a number in (0, 1)).
+        digits : int, default 6
 
         Returns
         -------
         MultinomialSummary
         """
-        return MultinomialSummary(self, alpha)
+        return MultinomialSummary(self, alpha, digits=digits)
 
     def __repr__(self):
-        return (f"<MultinomialResults: {self.endog_name} ({len(self.classes)} classes, reference "
-                f"{self.reference!r}), nobs={self.nobs:g}, llf={self.llf:.6g}>")
+        """Short text (R's ``print.multinom``): the coefficients by class, residual deviance and AIC."""
+        from ..report.display import multinomial_repr
+
+        return multinomial_repr(self)
+
+    def _repr_html_(self):
+        """In a notebook: the summary."""
+        return self.summary()._repr_html_()
 
 
 class LRTestResult:

@@ -452,13 +452,14 @@ class NegativeBinomialResults(GLMResults):
     def twologlik(self):
         return 2.0 * self.llf
 
-    def summary(self, alpha=0.05):
+    def summary(self, alpha=0.05, *, digits=6):
         """The GLM summary with theta and its standard error in the header (R: ``summary.negbin``).
 
         Parameters
         ----------
         alpha : float, default 0.05
-            The confidence intervals have level ``1 - alpha``.
+            The confidence intervals have level ``1 - alpha`` (a number in (0, 1)).
+        digits : int, default 6
 
         Returns
         -------
@@ -466,11 +467,16 @@ class NegativeBinomialResults(GLMResults):
         """
         from ..report.summary import Summary
 
-        return Summary(self, alpha=alpha, extra_rows=[("Theta", self.theta), ("Std. Err. theta", self.theta_se)])
+        return Summary(self, alpha=alpha, digits=digits,
+                       extra_rows=[("Theta", self.theta), ("Std. Err. theta", self.theta_se)])
 
     def __repr__(self):
-        return (f"<NegativeBinomialResults: theta={self.theta:.6g} (se {self.theta_se:.3g}), link={self.family.link.name}, "
-                f"nobs={self.nobs:g}, deviance={self.deviance:.6g}>")
+        """Short text (R's ``print.negbin``): the GLM's, then theta and its standard error."""
+        from ..report.display import glm_repr
+        from ..report.format import fmt_num
+
+        return (f"{glm_repr(self)}\nTheta: {fmt_num(self.theta, 4)}  (Std. Err. {fmt_num(self.theta_se, 4)}), "
+                "estimated by ML")
 
 
 def glm_nb(formula, data, *, link="log", offset=None, exposure=None, var_weights=None, freq_weights=None,

@@ -269,6 +269,10 @@ class PenalizedResults:
         return (f"<PenalizedResults {self.family!r} alpha={self.alpha:g} l1_ratio={self.l1_ratio:g} "
                 f"objective={self.objective:.10g} nonzero={self.n_nonzero}/{len(self.params)}>")
 
+    def _repr_html_(self):
+        """In a notebook: the summary (coefficients and penalty weights)."""
+        return self.summary()._repr_html_()
+
 
 # ----------------------------------------------------------------------------------------------
 def alpha_max(model, l1_ratio=1.0, penalty_weights=None):

@@ -70,6 +70,8 @@ class GLMResults:
         self.fit_state = state
         self.family = state.family
         self.endog_name = model.endog_name
+        #: the formula as written (None for the array interface); the anova headings print it
+        self.formula = getattr(model, "formula", None)
         self.tol, self.maxiter = state.tol, state.maxiter
         # an object-dtype index: pandas' default string index would load pyarrow on a first fit (~10 ms)
         self._param_index = pd.Index(state.exog_names, dtype=object)
@@ -386,12 +388,27 @@ class GLMResults:
         return plot_coefficients(self, **kwargs)
 
     # --- rendering -----------------------------------------------------------------------
-    def summary(self, alpha=0.05):
-        """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX, markdown)."""
+    def summary(self, alpha=0.05, *, digits=6):
+        """The R-style summary: header, coefficient table and notes (text, HTML, LaTeX, markdown).
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            The intervals have level ``1 - alpha``; anything but a number in (0, 1) is an error
+            (a TypeError for a second fit passed by mistake).
+        digits : int, default 6
+            Significant digits, applied per column as R's ``printCoefmat``.
+        """
         from ..report.summary import Summary
 
-        return Summary(self, alpha=alpha)
+        return Summary(self, alpha=alpha, digits=digits)
 
     def __repr__(self):
-        return (f"<GLMResults: {self.family.name}({self.family.link.name}), nobs={self.nobs:g}, "
-                f"deviance={self.deviance:.6g}>")
+        """Short text, as R's ``print.glm``: family, formula, coefficients, deviances."""
+        from ..report.display import glm_repr
+
+        return glm_repr(self)
+
+    def _repr_html_(self):
+        """In a notebook: the summary."""
+        return self.summary()._repr_html_()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 from tabulate import tabulate
 
-from .format import LATEX_BOOKTABS_RAW, fmt_num, fmt_pvalue, latex_escape, markdown_escape, notes_lines
+from .format import LATEX_BOOKTABS_RAW, coefmat_cells, latex_escape, markdown_escape, notes_lines
+from .table import html_table
 
 __all__ = ["Report", "Section"]
 
@@ -31,13 +32,45 @@ class Section:
     title : str, optional
         A line above the table, e.g. ``"Sat = Medium (vs Low)"``.
     pvalue_column : str, optional
-        The column printed as a p-value (:func:`~glmstats.report.format.fmt_pvalue`); the
-        other columns get the report's significant digits.
+        The column printed as a p-value (R's ``format.pval``).
+    estimate_columns : tuple of str, default ()
+        The estimate and its standard error: formatted together, as R's ``printCoefmat``.
+    statistic_columns : tuple of str, default ()
+        Test statistics: rounded to ``max(1, min(5, digits - 1))`` decimals first, as R.
+
+    Notes
+    -----
+    Every other column is formatted on its own with the report's digits (R's
+    ``format(x, digits)``): one number of decimals per column, so the points line up.
     """
 
     table: pd.DataFrame
     title: str | None = None
     pvalue_column: str | None = None
+    estimate_columns: tuple = ()
+    statistic_columns: tuple = ()
+
+    def cells(self, digits):
+        """The table's cells as strings, formatted by column as R's ``printCoefmat``.
+
+        Parameters
+        ----------
+        digits : int
+
+        Returns
+        -------
+        pandas.DataFrame of str
+            Same index and columns as :attr:`table`; ``"NA"`` for missing values.
+        """
+        cols = list(self.table.columns)
+        # printCoefmat wants the p-value last; the interval columns may follow it here
+        order = [c for c in cols if c != self.pvalue_column] + ([self.pvalue_column] if self.pvalue_column else [])
+        pos = {c: i for i, c in enumerate(order)}
+        cells = coefmat_cells(self.table[order], digits,
+                              cs_ind=[pos[c] for c in self.estimate_columns],
+                              tst_ind=[pos[c] for c in self.statistic_columns],
+                              has_pvalue=self.pvalue_column is not None)
+        return cells[cols].apply(lambda col: col.str.strip())
 
 
 class Report:
@@ -124,15 +157,9 @@ class Report:
 
     def _coef_rows(self, section):
         """Header and formatted rows of a section's table ("NA" for NaN)."""
-        table = section.table
-        headers = [""] + [str(c) for c in table.columns]
-        rows = []
-        for name, rec in table.iterrows():
-            cells = [str(name)]
-            for col in table.columns:
-                v = rec[col]
-                cells.append(fmt_pvalue(v) if col == section.pvalue_column else fmt_num(v, self.digits))
-            rows.append(cells)
+        cells = section.cells(self.digits)
+        headers = [""] + [str(c) for c in cells.columns]
+        rows = [[str(name)] + list(rec) for name, rec in zip(cells.index, cells.itertuples(index=False))]
         return headers, rows
 
     def _header_table(self, tablefmt, *, colon=True, spacer=False, escape=str, headers=False):
@@ -204,12 +231,14 @@ class Report:
         str
         """
         parts = ['<div class="glmstats-summary">', f"<p><strong>{html.escape(self.title)}</strong></p>"]
-        head = self._header_table("html")
-        parts += [head] if head is not None else []
+        rows = self._header_rows()
+        if rows:
+            head = pd.DataFrame(rows)
+            parts.append(html_table(head, left=list(head.columns[::2]), row_names=False, header=False))
         for section in self.sections:
             if section.title:
                 parts.append(f"<p><em>{html.escape(section.title)}</em></p>")
-            parts.append(self._coef_table(section, "html"))
+            parts.append(html_table(section.cells(self.digits)))
         parts += [f"<p>{html.escape(line)}</p>" for line in self.lines]
         if self.notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)

@@ -12,6 +12,8 @@ Each builder reads a results object's public attributes and fills one report; th
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -29,9 +31,14 @@ _COV_NOTES = {
 
 
 def _check_alpha(alpha):
+    # a fit passed by mistake (res.summary(res2)) must not be read as a level
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        hint = ("; to compare fits use gs.anova(res1, res2) or a side-by-side table"
+                if hasattr(alpha, "params") else "")
+        raise TypeError(f"summary(): alpha must be a number in (0, 1), got a {type(alpha).__name__}{hint}")
     alpha = float(alpha)
     if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        raise ValueError(f"summary(): alpha must be in (0, 1), got {alpha}")
     return alpha
 
 
@@ -83,8 +90,10 @@ class Summary(Report):
         The confidence intervals in the coefficient table have level
         ``1 - alpha``.
     digits : int, default 6
-        Significant digits of the numbers (p-values use 4, and ``"<2e-16"``
-        below the machine epsilon, as R).
+        Significant digits, applied a column at a time as R's ``printCoefmat``: estimates and
+        standard errors formatted together, the statistic rounded to
+        ``max(1, min(5, digits - 1))`` decimals, p-values by ``format.pval`` with that many
+        digits (``"<2e-16"`` below the machine epsilon); the header values by ``format``.
     extra_rows : sequence of (str, number), optional
         Items appended to the right column of the header, formatted with `digits`:
         what a model adds to the GLM's statistics (the negative binomial's theta and its
@@ -117,7 +126,8 @@ class Summary(Report):
         right += [(str(label), fmt_num(value, digits)) for label, value in extra_rows]
         table = _glm_coefficients(results, alpha)
         # the p-value column is the fourth: "P>|z|" or "P>|t|"
-        section = Section(table, pvalue_column=table.columns[3])
+        section = Section(table, pvalue_column=table.columns[3], estimate_columns=("coef", "std err"),
+                          statistic_columns=(table.columns[2],))
         super().__init__(TITLE, left, right, [section], notes=_glm_notes(results), digits=digits)
         self.alpha = alpha
 
@@ -223,7 +233,8 @@ class MultinomialSummary(Report):
     alpha : float, default 0.05
         The confidence intervals have level ``1 - alpha``.
     digits : int, default 6
-        Significant digits (p-values use 4, McFadden's pseudo R-squared 4).
+        Significant digits, per column as in :class:`Summary` (the LR test's p-value uses 4,
+        McFadden's pseudo R-squared 4).
 
     Attributes
     ----------
@@ -273,6 +284,8 @@ class MultinomialSummary(Report):
                               hi: ci.loc[c, "upper"].to_numpy()}, index=r.params.index),
                 title=f"{r.endog_name} = {c} (vs {r.reference})",
                 pvalue_column="P>|z|",
+                estimate_columns=("coef", "std err"),
+                statistic_columns=("z",),
             )
             for c in classes
         ]

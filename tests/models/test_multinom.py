@@ -240,7 +240,7 @@ def test_summary_renders(res):
     assert len(s.tables) == 3 and list(s.tables[1].columns[:4]) == ["coef", "std err", "z", "P>|z|"]
     assert_allclose(s.tables[2]["coef"].to_numpy(), res.params["Medium"].to_numpy())
     html = s._repr_html_()
-    assert "<table>" in html and "Sat = Medium (vs High)" in html
+    assert "<table " in html and "Sat = Medium (vs High)" in html
     latex = s.as_latex()
     assert latex.count("\\begin{tabular}") == 3 and "Infl{[}T.Low{]}" in latex
 

@@ -1,7 +1,9 @@
 """Print the literal expected strings of test_report_golden.py.
 
-Run at commit e949a1d (the pre-unification ``Summary``) from tests/report:
+First run at commit e949a1d (the pre-unification ``Summary``) from tests/report:
 ``python capture_golden.py > expected.txt``; the strings were pasted into test_report_golden.py.
+Re-run for issue 12 (R's per-column number formatting, the HTML table renderer): the coefficient
+cells of the new text are checked there against R's own printCoefmat cells, never trusted as printed.
 Rerunning it on a later commit shows whether the GLM summaries still render the same.
 """
 

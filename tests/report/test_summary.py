@@ -8,7 +8,10 @@ only the attributes the working agreement lists for GLMResults, so the summary i
 tested independently of the fitting code.
 """
 
+import json
+import re
 import types
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -71,17 +74,24 @@ def header_value(summary, item):
     return summary.tables[0].loc[item, "value"]
 
 
-def test_text_has_coefficients_to_six_significant_digits():
+def r_cells(digits):
+    """R's printCoefmat cells for this table (generate_format.R, case glm_d93_reference), by row."""
+    ref = json.loads((Path(__file__).parents[1] / "reference_extra" / "format" / "format.json").read_text())
+    case = next(c for c in ref["cases"] if c["name"] == "glm_d93_reference" and c["digits"] == digits)
+    return [[s.strip() for s in row] for row in zip(*(c["out"] for c in case["columns"]))]
+
+
+def test_text_has_rs_coefficient_cells():
+    # R: printCoefmat(<glm.D93 table with the Wald interval>, digits = 6, cs.ind = 1:2, tst.ind = 3):
+    # estimates and SEs together in scientific notation (two estimates are ~1e-16), z rounded to 5
+    # decimals, p-values by format.pval(digits = 5), whose floor then reads "< 2e-16"
     text = str(Summary(make_results()))
-    for values in (COEF, SE, Z, [c[0] for c in CI], [c[1] for c in CI]):
-        for v in values:
-            assert f"{v:.6g}" in text, v
-    for name in NAMES:
-        assert name in text
-    # p-values: R's "<2e-16" below machine epsilon, otherwise readable
-    assert "<2e-16" in text
-    assert "0.02465" in text
-    assert "0.1285" in text
+    rows = {line.split()[0]: line for line in text.splitlines() if line.split() and line.split()[0] in NAMES}
+    for name, cells in zip(NAMES, r_cells(6)):
+        # R's column order: estimate, SE, z, lower, upper, p; ours puts the p-value before the interval
+        ours = cells[:3] + [cells[5]] + cells[3:5]
+        assert re.fullmatch(r"\s+".join([re.escape(name)] + [re.escape(c) for c in ours]), rows[name]), name
+    assert Summary(make_results(), digits=4).sections[0].cells(4)["P>|z|"].tolist() == [r[5] for r in r_cells(4)]
     for col in ("coef", "std err", "P>|z|", "[0.025", "0.975]"):
         assert col in text
     assert "P>|t|" not in text
@@ -217,10 +227,10 @@ def test_html_has_tables_and_escapes():
     names = ["Intercept", "a<b", "x&y", "C(outcome)[T.3]", "z"]
     s = Summary(make_results(names=names, n_dropped=2, dropped_columns=["<col>"]))
     out = s._repr_html_()
-    assert out.count("<table>") == 2
+    assert out.count("<table ") == 2 and "font-variant-numeric: tabular-nums" in out
     assert "a&lt;b" in out and "x&amp;y" in out and "a<b" not in out
     assert "P&gt;|z|" in out
-    assert "&lt;2e-16" in out
+    assert "&lt; 2e-16" in out  # R: format.pval(..., digits = 5) next to 8-character p-values
     assert "missing values in: &lt;col&gt;" in out
     assert "5.12914" in out and "poisson" in out
 
@@ -237,7 +247,7 @@ def test_latex_escapes_special_characters():
     assert "C(outcome)[T.2]" not in out and "log_dose" not in out
     assert r"P\textgreater{}\textbar{}z\textbar{}" in out
     assert r"{[}0.025" in out and r"0.975{]}" in out
-    assert r"\textless{}2e-16" in out
+    assert r"\textless{} 2e-16" in out
     assert r"\begin{tabular}" in out and r"\toprule" in out and r"\bottomrule" in out
     assert out.count(r"\begin{tabular}") == out.count(r"\end{tabular}") == 2
     # the aliased note names the escaped term, and its number is braced
