@@ -119,10 +119,10 @@ class Family:
 
     Subclasses set ``name`` (R's family name), ``default_link`` and the facts below, and
     implement ``variance``, ``unit_deviance``, ``starting_mu`` and, where a likelihood exists,
-    ``_loglike_obs``.
+    ``_loglike_obs``. The facts are class attributes, read by the rest of the package.
 
-    Facts (class attributes, read by the rest of the package)
-    ----------------------------------------------------------
+    Attributes
+    ----------
     response_domain : Interval
         Where y may lie (checked by :meth:`check_y`).
     mean_range : Interval

@@ -103,7 +103,7 @@ class Logit(Link):
 
     Notes
     -----
-    As R's C code, the inverse returns eps or 1 - eps beyond |eta| > 30 and
+    As R's C code, the inverse returns eps or 1 - eps beyond ``|eta| > 30`` and
     d mu / d eta = max(exp(eta) / (1 + exp(eta))^2, eps).
     """
 
@@ -138,7 +138,7 @@ class Logit(Link):
 
 class _CDFLink(Link):
     """eta = F^{-1}(mu) for a continuous distribution F (probit, cauchit), clamped as R does:
-    |eta| <= -F^{-1}(eps), d mu / d eta >= eps."""
+    ``|eta| <= -F^{-1}(eps)``, ``d mu / d eta >= eps``."""
 
     def __init__(self):
         self._thresh = -float(self._ppf(EPS))

@@ -120,7 +120,7 @@ def get_prediction(res, newdata=None, which="mean", offset=None, exposure=None):
     eta = X b + offset with aliased coefficients counted as 0 (as R). se(eta_i) =
     sqrt(x_i' V x_i), V = ``res.cov_params()`` over the estimable columns (the robust covariance
     if the fit used one; R's predict.glm always uses the model-based one), computed block by block
-    without forming an n x n matrix. On the response scale se(mu_i) = |d mu / d eta| se(eta_i)
+    without forming an n x n matrix. On the response scale ``se(mu_i) = |d mu / d eta| se(eta_i)``
     (delta method). Intervals: eta -/+ q se(eta), mapped by the inverse link for
     ``which="mean"``; q from t(df_resid) when ``res.use_t`` (dispersion estimated) else the normal.
     R: ``predict(m, newdata, type = "link" / "response", se.fit = TRUE)``;

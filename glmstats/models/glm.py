@@ -264,7 +264,7 @@ class GLM:
         maxiter : int
             Maximum IRLS iterations (R's ``maxit``); a ConvergenceWarning when reached.
         tol : float
-            Convergence: |dev - dev_old| / (|dev| + 0.1) < tol (R's ``epsilon``).
+            Convergence: ``|dev - dev_old| / (|dev| + 0.1) < tol`` (R's ``epsilon``).
         start_params : array-like, optional
             Starting coefficients (R's ``start``).
         scale : None, "X2", "dev" or float

@@ -176,7 +176,7 @@ class MultinomialModel:
         maxiter : int
             Maximum Newton iterations; a ``ConvergenceWarning`` when reached.
         tol : float
-            Stop when |dev - dev_old| / (|dev| + 0.1) < tol (R's glm.fit rule on the
+            Stop when ``|dev - dev_old| / (|dev| + 0.1) < tol`` (R's glm.fit rule on the
             deviance -2 llf). Newton converges quadratically, so the step that meets it
             leaves the coefficients accurate to far better than sqrt(tol).
         start_params : array-like (p, K), optional

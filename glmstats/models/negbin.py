@@ -102,7 +102,7 @@ def theta_ml(y, mu, weights=None, *, limit=10, eps=_THETA_EPS):
     limit : int
         Newton iterations allowed (as MASS, at most ``limit - 1`` are done).
     eps : float
-        Stop when the Newton step |delta theta| <= eps (MASS's default: machine epsilon^(1/4)).
+        Stop when the Newton step ``|delta theta| <= eps`` (MASS's default: machine epsilon^(1/4)).
 
     Returns
     -------
@@ -114,7 +114,7 @@ def theta_ml(y, mu, weights=None, *, limit=10, eps=_THETA_EPS):
     Newton's method on the score
     U(theta) = sum w [psi(theta + y) - psi(theta) + log(theta) + 1 - log(theta + mu) - (y + theta)/(mu + theta)],
     started from the moment estimate theta_0 = sum(w) / sum(w (y/mu - 1)^2). As MASS, each step
-    takes |theta| first, and ``se`` = 1/sqrt(I) with I the observed information
+    takes ``|theta|`` first, and ``se`` = 1/sqrt(I) with I the observed information
     (:func:`theta_information`) at the iterate before the last step.
     """
     y = np.asarray(y, dtype=float)
@@ -248,8 +248,8 @@ class NegativeBinomialModel:
             R's ``maxit``: the IRLS iterations of each fit, the alternations, and theta.ml's
             Newton steps (``limit``).
         tol : float
-            R's ``epsilon``: each IRLS fit stops when |dev - dev_old| / (|dev| + 0.1) < tol, and
-            the alternation when |L - L_old| / d1 + |theta - theta_old| < tol, with
+            R's ``epsilon``: each IRLS fit stops when ``|dev - dev_old| / (|dev| + 0.1) < tol``, and
+            the alternation when ``|L - L_old| / d1 + |theta - theta_old| < tol``, with
             d1 = sqrt(2 max(1, df_resid)) (MASS's rule).
         polish : bool
             True (default): continue the alternation to machine precision, so that every number

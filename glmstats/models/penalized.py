@@ -134,7 +134,7 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
     maxiter : int
         Maximum outer (Newton / Fisher scoring) iterations.
     tol : float
-        Outer convergence: the step proposed by the inner solve satisfies max_j |db_j| / (1 + |b_j|) < tol.
+        Outer convergence: the step proposed by the inner solve satisfies ``max_j |db_j| / (1 + |b_j|) < tol``.
     cd_maxiter, cd_tol : int, float
         Coordinate-descent sweeps per inner problem and their convergence threshold
         (max_j (A_jj + l2_j) db_j^2 < cd_tol, glmnet's criterion).
@@ -149,7 +149,7 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
 
     Notes
     -----
-    Minimises
+    Minimises::
 
         F(b) = 1/(2 sum(w)) sum_i w_i d(y_i, mu_i) + alpha sum_j v_j (l1_ratio |b_j| + (1 - l1_ratio)/2 b_j^2)
 
@@ -281,9 +281,9 @@ def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     Notes
     -----
     At the fit with only the unpenalized columns (the intercept), b = 0 for the penalized
-    columns is optimal iff |g_j| <= alpha l1_ratio v_j, where g_j = x_j' w (y - mu) mu'(eta)
-    / V(mu) / sum(w) is the gradient of the deviance part. So alpha_max = max_j |g_j| /
-    (l1_ratio v_j) over v_j > 0. For l1_ratio < 1e-3 (ridge has no finite alpha_max) l1_ratio
+    columns is optimal iff ``|g_j| <= alpha l1_ratio v_j``, where g_j = x_j' w (y - mu) mu'(eta)
+    / V(mu) / sum(w) is the gradient of the deviance part. So ``alpha_max = max_j |g_j| /
+    (l1_ratio v_j)`` over v_j > 0. For l1_ratio < 1e-3 (ridge has no finite alpha_max) l1_ratio
     = 1e-3 is used, as glmnet and scikit-learn do. The value returned is 1e-10 (relative) above
     that bound, so that rounding in the gradient cannot leave a coefficient of 1e-15 at alpha_max.
     """
