@@ -44,7 +44,8 @@ def __dir__():
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile",
+    "plot_links", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "CollinearityWarning", "FitError",
 ]
