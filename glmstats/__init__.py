@@ -21,14 +21,9 @@ _LAZY_FUNCTIONS = {
     "multinom": "glmstats.models.multinomial",
     "regularization_path": "glmstats.models.penalized",
     "tweedie_profile": "glmstats.models.tweedie_profile",
+    "compare": "glmstats.report.compare",
+    "plot_links": "glmstats.report.family_plots",
 }
-
-
-def compare(results, **kwargs):
-    """Fitted models side by side (coefficients with SEs or CIs, fit statistics); see :func:`glmstats.report.compare.compare`."""
-    from .report.compare import compare as _compare
-
-    return _compare(results, **kwargs)
 
 
 def __getattr__(name):
@@ -45,17 +40,12 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY_FUNCTIONS))
 
-def plot_links(links=None, eta=None):
-    """The inverse links mu = g^{-1}(eta) as a plotly figure (needs ``glmstats[plot]``); see :mod:`glmstats.report.family_plots`."""
-    from .report.family_plots import plot_links as _plot_links
-
-    return _plot_links(links, eta)
-
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile", "plot_links", "families", "links", "datasets",
+    "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile",
+    "plot_links", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
     "DomainWarning", "CollinearityWarning", "FitError",
 ]

@@ -55,6 +55,15 @@ class GLMData:
         return _all_equal(self.weights, 1.0)
 
     @cached_property
+    def weight_scale(self):
+        """The mean of the positive prior weights (1 for unit weights): the scale of the deviance per row."""
+        if self.unit_weights:
+            return 1.0
+        w = self.weights
+        positive = w > 0
+        return float(np.mean(w[positive])) if np.any(positive) else 1.0
+
+    @cached_property
     def zero_offset(self):
         """True when every offset is 0."""
         return _all_equal(self.offset, 0.0)

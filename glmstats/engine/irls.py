@@ -15,7 +15,8 @@ The template (R's algorithm, each step one function of the engine):
    pivoted QR when the problem is ill-conditioned, :mod:`glmstats.engine.linalg`);
 4. step-halving (:func:`glmstats.engine.stephalving.halve_step`) while the deviance is not finite
    or eta/mu leave their valid region;
-5. the convergence check |dev - dev_old| / (|dev| + 0.1) < tol;
+5. the convergence check |dev - dev_old| / (|dev| + 0.1 s) < tol (:func:`relative_change`; s = 1 in
+   R, see there);
 6. the trace (:class:`glmstats.engine.trace.Trace`): each iteration's deviance, relative change and
    step-halvings are kept (``IRLSFit.history``) and logged on ``glmstats.fit`` at DEBUG.
 
@@ -84,6 +85,22 @@ def _solve(acc, data, family, beta, eta, rank_tol, state):
         acc = evaluate(data, family, beta=beta, eta=eta, use_qr=True).acc
         step = acc.solve(rank_tol)
     return step, acc
+
+
+def slack(data):
+    """The 0.1 of R's rule |dev - dev_old| / (|dev| + 0.1), times min(1, mean positive prior weight).
+
+    The deviance scales with the prior weights while R's 0.1 does not: with weights of 1e-300 every
+    change is below tol * 0.1 and R's rule stops after one iteration at a point far from the MLE
+    (R 4.2 reports it converged). Scaling the 0.1 down with weights that average below 1 makes the
+    stopping point the same for weights w and c w; weights averaging 1 or more keep R's rule exactly.
+    """
+    return 0.1 * min(1.0, data.weight_scale)
+
+
+def relative_change(dev, dev_old, slack=0.1):
+    """|dev - dev_old| / (|dev| + slack): R's convergence measure (slack 0.1)."""
+    return abs(dev - dev_old) / (abs(dev) + slack)
 
 
 def _will_converge(changes, tol):
@@ -178,6 +195,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         return evaluate(data, family, beta=b, use_qr=state["use_qr"], fixed_gram=fixed_gram)
 
     dev_old = current.deviance
+    eps = slack(data)
     converged = boundary = False
     n_halvings = 0
     n_iter = 0
@@ -194,7 +212,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         beta_new = step.beta
         if _will_converge(changes, tol):  # a light pass; the full one only if it does not converge after all
             probe = evaluate(data, family, beta=beta_new, deviance_only=True)
-            change = abs(probe.deviance - dev_old) / (abs(probe.deviance) + 0.1) if probe.valid else np.inf
+            change = relative_change(probe.deviance, dev_old, eps) if probe.valid else np.inf
             if change < tol:
                 trace.record(n_iter, probe.deviance, change, 0)
                 last_step = beta_new - (beta_old if beta_old is not None else beta_new)
@@ -216,7 +234,7 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
         last_step = beta_new - (beta_old if beta_old is not None else beta_new)
         beta, eta = beta_new, None
         dev = current.deviance
-        changes.append(abs(dev - dev_old) / (abs(dev) + 0.1))
+        changes.append(relative_change(dev, dev_old, eps))
         trace.record(n_iter, dev, changes[-1], halvings)
         if changes[-1] < tol:
             converged = True

@@ -32,6 +32,7 @@ other block goes the generic way, so both routes give R's numbers.
 import numpy as np
 
 from ..families import links as L
+from ..families.base import LOG1P_LIMIT, SERIES_LIMIT, log1pmx, poisson_half_deviance
 from ..families.interval import OPEN_UNIT
 from .blocks import scratch
 
@@ -153,11 +154,27 @@ class _FastKernel:
         """mu, w, z and a temporary for n rows: the thread's scratch arrays (reused from pass to pass)."""
         return tuple(scratch(name, n) for name in ("kernel_mu", "kernel_w", "kernel_z", "kernel_t"))
 
+    @staticmethod
+    def _mend_near_fit(rel, scratch_w, y, mu, t, half_deviance):
+        """Recompute the half unit deviances t of the rows where |y / mu - 1| < SERIES_LIMIT (``rel`` holds
+        y / mu - 1) without cancellation: there the direct form loses ~2 eps / |y / mu - 1| of its precision
+        (all of it for counts near 2^53). ``scratch_w`` is overwritten."""
+        np.abs(rel, out=scratch_w)
+        near = np.flatnonzero(scratch_w < SERIES_LIMIT)
+        if near.size:
+            t[near] = half_deviance(y[near], mu[near])
+
     def _finish_z(self, z, eta, offset):
         """z += eta - offset (z holds (y - mu) / (d mu / d eta) on entry)."""
         z += eta
         if offset is not None:
             z -= offset
+
+
+def _gamma_half_deviance(y, inv_mu):
+    """(y / mu - 1) - log(y / mu) = -log1pmx((y - mu) / mu): half the Gamma unit deviance, from 1 / mu."""
+    mu = 1.0 / inv_mu
+    return -log1pmx((y - mu) / mu)
 
 
 class PoissonLogKernel(_FastKernel):
@@ -167,14 +184,21 @@ class PoissonLogKernel(_FastKernel):
             return self.generic(y, prior, offset, eta)
         mu, w, z, t = self._buffers(eta.shape[0])
         np.exp(eta, out=mu)
-        np.divide(y, mu, out=z)                 # y / mu
-        # deviance: 2 [y log(y / mu) - (y - mu)], y log(y / mu) = 0 at y = 0
+        np.subtract(y, mu, out=z)
+        np.divide(z, mu, out=z)                 # (y - mu) / mu, without the rounding of y / mu
+        # deviance: 2 [y log1p((y - mu) / mu) - (y - mu)], y log(y / mu) = 0 at y = 0
         t.fill(0.0)
-        np.log(z, out=t, where=y > 0)
+        positive = y > 0
+        np.log1p(z, out=t, where=positive)
+        # where y < mu / 100, 1 + (y - mu) / mu keeps only the absolute precision of the quotient (an
+        # error eps mu / y in the log; -inf below y / mu = eps): there the ratio's log
+        far = np.flatnonzero((z < LOG1P_LIMIT) & positive)
+        if far.size:
+            t[far] = np.log(y[far] / mu[far])
         np.multiply(t, y, out=t)
-        t -= y
-        t += mu
-        z -= 1.0                                # (y - mu) / mu
+        np.multiply(z, mu, out=w)               # y - mu, subtracted in one step: y log(y / mu) - y
+        t -= w                                  # would lose eps * y
+        self._mend_near_fit(z, w, y, mu, t, poisson_half_deviance)
         self._finish_z(z, eta, offset)
         if prior is None:
             return BlockTerms(2.0 * float(t.sum()), True, mu, z, (lo, hi))
@@ -191,10 +215,14 @@ class GammaLogKernel(_FastKernel):
         np.negative(eta, out=mu)
         np.exp(mu, out=mu)                      # 1 / mu
         np.multiply(y, mu, out=z)               # y / mu (y > 0: checked when the model was built)
-        # deviance: -2 [log(y / mu) - (y - mu) / mu] = 2 [(y / mu - 1) - log(y / mu)]
-        np.log(z, out=t)
+        # deviance: -2 [log(y / mu) - (y - mu) / mu] = 2 [(y / mu - 1) - log1p(y / mu - 1)]
         z -= 1.0                                # (y - mu) / mu
+        np.log1p(z, out=t)
+        far = np.flatnonzero(z < LOG1P_LIMIT)   # y < mu / 100: the ratio's log (as for the Poisson)
+        if far.size:
+            t[far] = np.log(y[far] * mu[far])
         np.subtract(z, t, out=t)
+        self._mend_near_fit(z, w, y, mu, t, _gamma_half_deviance)  # mu holds 1 / mu here
         self._finish_z(z, eta, offset)
         if prior is None:
             w.fill(1.0)

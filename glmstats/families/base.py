@@ -37,6 +37,68 @@ def ylogy_ratio(y, mu):
         return y * np.log(np.where(y != 0, y / mu, 1.0))  # log(1) = 0 where y == 0, whatever mu
 
 
+# Below this |t| the direct forms of log(1 + t) - t lose about 2 eps / |t| of their relative
+# precision (the terms cancel to t^2 / 2); the series to t^10 is exact there to well below eps.
+SERIES_LIMIT = 0.01
+
+
+def log1pmx(t):
+    """log(1 + t) - t, without the cancellation of the direct form near t = 0.
+
+    Notes
+    -----
+    For |t| < 0.01 the series sum_{k>=2} (-1)^(k+1) t^k / k to k = 10 (the next term is below
+    1e-17 of the sum); elsewhere ``log1p(t) - t``.
+    """
+    shape = np.shape(t)
+    t = np.atleast_1d(as_float(t))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log1p(t) - t
+    small = np.abs(t) < SERIES_LIMIT
+    if np.any(small):
+        ts = t[small]
+        acc = np.zeros_like(ts)
+        for k in range(10, 1, -1):  # Horner: t^2 (-1/2 + t (1/3 + t (-1/4 + ...)))
+            acc = acc * ts + (-1.0) ** (k + 1) / k
+        out[small] = acc * ts * ts
+    return out.reshape(shape)
+
+
+# Below this t = (y - mu) / mu, log1p(t) carries an error of about eps mu / y (1 + t keeps only the
+# absolute precision of t; t rounds to -1 below y / mu = eps): log(y / mu) is used there.
+LOG1P_LIMIT = -0.99
+
+
+def log_ratio(y, mu, t):
+    """log(y / mu) given t = (y - mu) / mu: log1p(t) (no rounding of y / mu near y = mu), or the ratio's log
+    where t < LOG1P_LIMIT."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t < LOG1P_LIMIT, np.log(y / mu), np.log1p(t))
+
+
+def poisson_half_deviance(y, mu):
+    """y log(y / mu) - (y - mu): half the Poisson unit deviance, without cancellation.
+
+    Notes
+    -----
+    With t = (y - mu) / mu it equals mu [(1 + t) log(1 + t) - t] = mu [(1 + t) log1pmx(t) + t^2],
+    used where |t| < 0.01, elsewhere y log1p(t) - (y - mu). Near t = 0 the textbook form subtracts two nearly equal numbers of the size
+    of y (for counts near 2^53 it returns tens where the exact value is 1e-9). y - mu is exact
+    there (Sterbenz), so t carries only its last rounding.
+    """
+    y, mu = np.broadcast_arrays(as_float(y), as_float(mu))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.atleast_1d((y - mu) / mu)
+        # log1p of the relative difference: log(y / mu) would carry the rounding of y / mu, which
+        # the subtraction of y - mu amplifies by 1 / t
+        out = np.atleast_1d(np.where(y > 0, y * log_ratio(y, mu, t), 0.0) - (y - mu))
+    small = np.abs(t) < SERIES_LIMIT
+    if np.any(small):
+        ts = t[small]
+        out[small] = np.atleast_1d(mu)[small] * ((1.0 + ts) * log1pmx(ts) + ts * ts)
+    return out.reshape(y.shape)
+
+
 def deviance_per_weight(deviance, weights, freq_weights=None):
     """deviance / sum(w): the dispersion R's Gamma and inverse Gaussian ``aic`` (and AICtweedie) plug in."""
     w = as_float(weights)

@@ -4,7 +4,8 @@ import numpy as np
 
 from .._lazy import special, stats
 from . import links as L
-from .base import Family, as_float, deviance_per_weight, power_anscombe, weights_or_ones, ylogy_ratio
+from .base import (SERIES_LIMIT, Family, as_float, deviance_per_weight, log1pmx, log_ratio, poisson_half_deviance, power_anscombe, weights_or_ones,
+                   ylogy_ratio)
 from .interval import NON_NEGATIVE, OPEN_UNIT, POSITIVE, UNIT
 
 __all__ = ["Gaussian", "Binomial", "Poisson", "Gamma", "InverseGaussian"]
@@ -131,8 +132,7 @@ class Poisson(Family):
         return as_float(mu).copy()
 
     def unit_deviance(self, y, mu):
-        y = as_float(y)
-        return 2.0 * (ylogy_ratio(y, mu) - (y - mu))
+        return 2.0 * poisson_half_deviance(y, mu)
 
     def resid_anscombe(self, y, mu, weights=None):
         return np.sqrt(weights_or_ones(weights, as_float(y))) * power_anscombe(as_float(y), mu, 1.0)
@@ -163,8 +163,10 @@ class Gamma(Family):
 
     def unit_deviance(self, y, mu):
         y = as_float(y)
+        # -2 [log(1 + t) - t] with t = (y - mu) / mu: no cancellation when y is close to mu
         with np.errstate(divide="ignore", invalid="ignore"):
-            return -2.0 * (np.log(np.where(y == 0, 1.0, y / mu)) - (y - mu) / mu)
+            t = np.where(y == 0, 0.0, (y - mu) / mu)
+            return -2.0 * np.where(np.abs(t) < SERIES_LIMIT, log1pmx(t), log_ratio(y, mu, t) - t)
 
     def resid_anscombe(self, y, mu, weights=None):
         return np.sqrt(weights_or_ones(weights, as_float(y))) * power_anscombe(as_float(y), mu, 2.0)

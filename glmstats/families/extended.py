@@ -4,7 +4,7 @@ import numpy as np
 
 from .._lazy import special, stats
 from . import links as L
-from .base import Family, as_float, deviance_per_weight, power_anscombe, weights_or_ones, ylogy_ratio
+from .base import SERIES_LIMIT, Family, as_float, deviance_per_weight, log_ratio, power_anscombe, weights_or_ones
 from .interval import NON_NEGATIVE, POSITIVE, REAL
 from .tweedie_density import tweedie_cdf, tweedie_logpdf
 
@@ -162,8 +162,28 @@ class NegativeBinomial(Family):
         return mu + self.alpha * mu ** 2
 
     def unit_deviance(self, y, mu):
-        y, a = as_float(y), self.alpha
-        return 2.0 * (ylogy_ratio(y, mu) - (y + 1.0 / a) * np.log((1.0 + a * y) / (1.0 + a * mu)))
+        y, mu = np.broadcast_arrays(as_float(y), as_float(mu))
+        a = self.alpha
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # logarithms of 1 + relative differences (log1p): the ratios' rounding would be amplified
+            # by the cancellation of the two terms
+            t = np.atleast_1d((y - mu) / mu)
+            out = np.atleast_1d(2.0 * (np.where(y > 0, y * log_ratio(y, mu, t), 0.0)
+                                       - (y + 1.0 / a) * log_ratio(1.0 + a * y, 1.0 + a * mu, a * (y - mu) / (1.0 + a * mu))))
+        small = np.abs(t) < SERIES_LIMIT
+        if np.any(small):
+            # Near y = mu the two logarithms cancel, and for large counts so do the two halves
+            # mu h(t) - (mu + k) h(u) of the deviance (k = 1/alpha, t = (y - mu) / mu,
+            # u = (y - mu) / (mu + k), h(x) = (1 + x) log(1 + x) - x). Their series in t, term
+            # by term: 2 mu sum_j (-t)^j / (j (j - 1)) [1 - (1 + k / mu)^(1 - j)], each bracket
+            # by expm1 / log1p without cancellation.
+            ms, ts = np.atleast_1d(mu)[small], t[small]
+            c = np.log1p(1.0 / (a * ms))
+            acc = np.zeros_like(ts)
+            for j in range(10, 1, -1):
+                acc = acc + (-ts) ** j / (j * (j - 1)) * -np.expm1((1 - j) * c)
+            out[small] = 2.0 * ms * acc
+        return out.reshape(y.shape)
 
     def resid_anscombe(self, y, mu, weights=None):
         y, a = as_float(y), self.alpha

@@ -22,7 +22,7 @@ and formulaic does not:
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -88,6 +88,9 @@ class Design:
         transform state) for the right-hand side including offset terms.
     formula : str
         The formula as given.
+    column_kinds : dict of str to str
+        The kind of each data column the right-hand side uses at fit time (:func:`column_kind`); new
+        data must give each column the same kind.
     """
 
     y: np.ndarray
@@ -108,6 +111,7 @@ class Design:
     term_columns: dict[str, list[int]]
     spec: ModelSpec
     formula: str
+    column_kinds: dict = field(default_factory=dict)
 
     def __repr__(self):
         return (f"Design({self.formula!r}, nobs={self.X.shape[0]}, "
@@ -146,6 +150,13 @@ class Design:
         if not isinstance(newdata, pd.DataFrame):
             raise TypeError(f"newdata must be a pandas DataFrame, got {type(newdata).__name__}")
         needed = rhs_variables(self.spec.formula, newdata, newdata=True)
+        changed = [f"{c!r} ({self.column_kinds[c]} when fitted, {column_kind(newdata[c])} in newdata)"
+                   for c in needed if c in self.column_kinds and column_kind(newdata[c]) != self.column_kinds[c]]
+        if changed:
+            # numbers for a factor would otherwise be read as values of its dummy columns, or strings for a
+            # number as a new factor: never what the user meant (R's .checkMFClasses stops here too)
+            raise ValueError(f"newdata gives column(s) {', '.join(changed)} a different kind than the data the "
+                             "model was fitted on; convert them (e.g. .astype(str) for a factor given as numbers)")
         na_cols = [c for c in needed if isna(newdata[c]).any()]
         if na_cols:
             raise ValueError(f"newdata has missing values in column(s) {na_cols}; "
@@ -238,6 +249,11 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
     if not isinstance(rhs_formula, SimpleFormula):
         raise ValueError(f"invalid formula {formula!r}: multi-part formulas ('|') are not supported")
     rhs_vars = rhs_variables(rhs_formula, data)
+    if "Intercept" in rhs_vars:
+        # formulaic names the intercept "Intercept": the column would share its name, and the models would
+        # read it as the intercept (anova, drop1, the null deviance, Wald tests)
+        raise ValueError("data has a column named 'Intercept', which is the name of the intercept's "
+                         "coefficient; rename the column (e.g. data.rename(columns={'Intercept': 'intercept_'}))")
     split_terms_of_formula(rhs_formula)  # reject offset() inside interactions early
 
     # R's na.omit on the variables themselves (not on formulaic's output): a NA
@@ -275,6 +291,7 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         dropped += [n for n in nan_names if n not in dropped]
 
     y, n_trials, X, names, form_offset, spec = parts
+    check_unique_names(names, formula)
     kw = {name: (arr[keep] if arr is not None else None) for name, (_, arr, _) in keywords.items()}
     check_finite("data", X, names, form_offset, y=y, response=lhs,
                   keywords={k: v for k, v in kw.items() if v is not None})
@@ -288,4 +305,28 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         row_index=data.index[keep], n_dropped=int(len(data) - keep.sum()),
         dropped_columns=dropped, response_name=lhs, has_intercept="Intercept" in term_columns,
         term_names=list(term_columns), term_columns=term_columns, spec=spec, formula=formula,
+        column_kinds={c: column_kind(data[c]) for c in rhs_vars if c in data.columns},
     )
+
+
+def check_unique_names(names, formula):
+    """Parameter names must be unique: a data column named like a design column (``g[T.b]`` next to a
+    factor ``g``) would otherwise merge two coefficients under one name in every table and test."""
+    seen, dups = set(), []
+    for name in names:
+        if name in seen and name not in dups:
+            dups.append(name)
+        seen.add(name)
+    if dups:
+        raise ValueError(f"the formula {formula!r} makes more than one column named {dups}; rename the data "
+                         "column(s)")
+
+
+def column_kind(col):
+    """"numeric", "boolean" or "categorical": how a data column enters a formula (booleans and everything
+    that is not a number are factors; a numeric column given to ``C()`` stays numeric data)."""
+    if pd.api.types.is_bool_dtype(col):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(col):
+        return "numeric"
+    return "categorical"

@@ -31,6 +31,15 @@ CONTEXT = {"offset": offset_marker, "sqrt": np.sqrt}
 KNOWN_NAMES = set(CONTEXT) | set(TRANSFORMS) | set(dir(builtins))
 
 
+def quoted_column(node, aliases):
+    """The column name of a ``Q('name')`` call node, else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and aliases.get(node.func.id, node.func.id) == "Q" and len(node.args) == 1):
+        return None
+    arg = node.args[0]
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+
+
 def python_variables(expr, data, what, newdata=False):
     """Data columns an expression reads, in order; an unknown name is an error."""
     if expr in data.columns:
@@ -39,6 +48,13 @@ def python_variables(expr, data, what, newdata=False):
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     out = []
     for node in ast.walk(tree):
+        quoted = quoted_column(node, aliases)
+        if quoted is not None:  # Q('my col'): formulaic's quoting of a column name
+            if quoted not in data.columns:
+                where = "newdata" if newdata else "data"
+                raise ValueError(f"{where} has no column {quoted!r} (named by Q() in {what})")
+            out.append(quoted)
+            continue
         if not isinstance(node, ast.Name):
             continue
         name = aliases.get(node.id, node.id)

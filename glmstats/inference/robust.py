@@ -4,6 +4,12 @@ As R's sandwich package on a glm object (``vcovHC``, ``vcovCL``): the bread is t
 unscaled covariance (X'WX)^-1, the meat sums the outer products of the score contributions
 x_i w_i r_i (working weight times working residual, R's ``estfun.glm``), so the dispersion cancels.
 Computed by row blocks from the fit state: no n x p matrix is formed.
+
+Frequency weights count rows: a row with weight f_i stands for f_i identical rows, so it adds
+f_i (psi_i / f_i)(psi_i / f_i)' to the meat (not psi_i psi_i', which weights it by f_i^2), its
+leverage is that of one copy, and n counts the copies. Cluster sums are unchanged: the copies of
+a row fall in its cluster. R's sandwich has no frequency weights; the reference is the fit on
+duplicated rows.
 """
 
 import numpy as np
@@ -47,17 +53,22 @@ def sandwich(state, cov_type, cov_kwds):
         groups = np.zeros((len(uniques), k))
     meat = np.zeros((k, k))
     rows = block_rows(n_rows, k)  # dense pieces of a few MB, also of a factor-codes design
+    freq = np.broadcast_to(np.asarray(state.freq_weights, dtype=float), (n_rows,))
     for sl, xb, w, r in state.working_blocks():
         for sub in row_blocks(xb.shape[0], rows):
             x = xb.rows(sub).columns(kept).to_dense()
+            f = freq[sl][sub]
             psi = x * (w[sub] * r[sub])[:, None]
-            if cov_type in ("HC2", "HC3"):
-                h = w[sub] * np.einsum("ij,jk,ik->i", x, bread, x)
-                psi = psi / ((1.0 - h) if cov_type == "HC3" else np.sqrt(1.0 - h))[:, None]
             if groups is not None:
                 np.add.at(groups, codes[sl][sub], psi)
-            else:
-                meat += psi.T @ psi
+                continue
+            # one copy's score; rows of frequency 0 have w = 0 and add nothing
+            per_copy = np.divide(psi, f[:, None], out=np.zeros_like(psi), where=f[:, None] > 0)
+            if cov_type in ("HC2", "HC3"):
+                h = np.einsum("ij,jk,ik->i", x, bread, x)
+                h *= np.divide(w[sub], f, out=np.zeros_like(h), where=f > 0)
+                per_copy /= ((1.0 - h) if cov_type == "HC3" else np.sqrt(1.0 - h))[:, None]
+            meat += (per_copy * f[:, None]).T @ per_copy
     n = state.nobs
     if groups is not None:
         meat = groups.T @ groups

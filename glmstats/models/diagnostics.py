@@ -36,6 +36,14 @@ def diagnose(state, stacklevel=3, converged=None):
     if not (state.converged if converged is None else converged):
         warnings.warn(f"IRLS did not converge in {state.maxiter} iterations (tol={state.tol:g}); the last iterate is "
                       "returned", ConvergenceWarning, stacklevel=stacklevel)
+    elif state.boundary:
+        # R warns "glm.fit: algorithm stopped at boundary value" here. The deviance rule was met on a step
+        # that had to be halved (the full step left the domain or made the deviance non-finite): the
+        # estimate may sit on the boundary of the parameter space, or far from the MLE when the full steps
+        # diverge (R then usually stops: "inner loop 1; cannot correct step size").
+        warnings.warn("IRLS stopped on a step that was halved to stay in the valid region (R: 'algorithm stopped "
+                      "at boundary value'); the estimates may not maximise the likelihood: check them, or give "
+                      "start_params near the expected solution", ConvergenceWarning, stacklevel=stacklevel)
     if not state.kept.all():
         names = [n for n, k in zip(state.exog_names, state.kept) if not k]
         warnings.warn(f"design is rank deficient: {len(names)} coefficient(s) not defined because of "

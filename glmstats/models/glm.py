@@ -59,6 +59,8 @@ class GLM:
         self.family = get_family(family, link)
         self.formula = None
         self.design = None
+        index = inputs.aligned_index({"endog": endog, "exog": exog, "offset": offset, "exposure": exposure,
+                                      "var_weights": var_weights, "freq_weights": freq_weights})
         y, trials, self.endog_name = inputs.endog(endog, self.family)
         X, self.exog_names = inputs.numeric_exog(exog)
         n = y.shape[0]
@@ -67,8 +69,7 @@ class GLM:
         columns = {name: inputs.vector(value, name, n) for name, value in
                    (("offset", offset), ("exposure", exposure), ("var_weights", var_weights),
                     ("freq_weights", freq_weights))}
-        index = next((obj.index for obj in (endog, exog) if isinstance(obj, (pd.Series, pd.DataFrame))),
-                     pd.RangeIndex(n))
+        index = pd.RangeIndex(n) if index is None else index
         keep = self._missing_rows(y, X, columns, missing)
         self.n_dropped = int(n - keep.sum())
         if not keep.all():  # (no copy of a large X when nothing is dropped)
@@ -110,7 +111,7 @@ class GLM:
 
         self = cls.__new__(cls)
         self.family = get_family(family, link)
-        data = inputs.factor_response(formula, data, self.family)
+        data, response_levels = inputs.factor_response(formula, data, self.family)
         design = build_design(formula, data, offset=offset, exposure=exposure, var_weights=var_weights,
                               freq_weights=freq_weights, missing=missing)
         self.formula = formula
@@ -126,7 +127,10 @@ class GLM:
         if design.n_trials is not None and not self.family.proportion_response:
             raise ValueError("a cbind(successes, failures) response needs the binomial or quasibinomial family")
         X = as_design_matrix(design.X)
-        self._setup(np.asarray(design.y, dtype=float), X,
+        y = np.asarray(design.y, dtype=float)
+        if response_levels is not None:
+            y = inputs.binary_response(y, response_levels, self.endog_name)
+        self._setup(y, X,
                     design.n_trials, columns, design.row_index, has_intercept=design.has_intercept)
         return self
 

@@ -13,8 +13,36 @@ from ..engine.blocks import block_rows, map_partitions, row_blocks, vector_block
 from ..engine.matrix import DenseMatrix
 from ..formula import proportions, split_formula
 
-__all__ = ["numeric_exog", "vector", "endog", "factor_response", "scan_exog", "any_by_blocks", "constant_column",
-           "DesignRows"]
+__all__ = ["numeric_exog", "vector", "endog", "factor_response", "binary_response", "scan_exog", "any_by_blocks", "constant_column",
+           "DesignRows", "aligned_index"]
+
+
+def unmasked(value):
+    """A numpy masked array as floats with NaN where masked (its masked entries are missing values, handled
+    by ``missing``); anything else unchanged. The values hidden under the mask are never read."""
+    if isinstance(value, np.ma.MaskedArray):
+        try:
+            return np.ma.filled(value.astype(float), np.nan)
+        except (TypeError, ValueError):
+            raise ValueError("a masked array must hold numbers") from None
+    return value
+
+
+def aligned_index(named):
+    """The common pandas index of the array interface's inputs (``{name: value}``), or None when none has one.
+
+    Inputs are paired row by row; pandas objects whose indexes differ would be paired by position, not by label,
+    so that is an error (as in statsmodels) naming the inputs.
+    """
+    indexed = [(k, v.index) for k, v in named.items() if isinstance(v, (pd.Series, pd.DataFrame))]
+    if not indexed:
+        return None
+    first_name, first = indexed[0]
+    for name, index in indexed[1:]:
+        if not index.equals(first):
+            raise ValueError(f"the pandas indexes of {first_name} and {name} differ; rows are paired by position, so "
+                             f"align them first (e.g. {name} = {name}.loc[{first_name}.index]) or pass numpy arrays")
+    return first
 
 
 def column_names(X):
@@ -25,12 +53,18 @@ def column_names(X):
 
 def numeric_exog(exog):
     """exog as a float (n, p) array and its column names; non-numeric columns are an error."""
+    exog = unmasked(exog)
     if exog is None:
         raise ValueError("exog is required: a 2-d array or DataFrame of predictors (no intercept is added; "
                          "use a column of ones for one)")
     if isinstance(exog, pd.Series):
         exog = exog.to_frame()
     if isinstance(exog, pd.DataFrame):
+        names = column_names(exog)
+        dups = sorted({n for n in names if names.count(n) > 1})
+        if dups:
+            raise ValueError(f"exog has duplicated column names {dups}; parameters are named by column, so "
+                             "rename them")
         bad = [str(c) for c in exog.columns
                if not (pd.api.types.is_numeric_dtype(exog[c]) or pd.api.types.is_bool_dtype(exog[c]))
                or pd.api.types.is_complex_dtype(exog[c])]
@@ -59,6 +93,7 @@ def numeric_exog(exog):
 
 def vector(value, name, n):
     """A keyword array argument (offset, weights, ...) as a float vector of length n, or None."""
+    value = unmasked(value)
     if value is None:
         return None
     if isinstance(value, str):
@@ -92,7 +127,7 @@ def endog(values, family):
             name = f"cbind({values.columns[0]}, {values.columns[1]})"
     if values is None:
         raise ValueError("endog (y) is required")
-    arr = np.asarray(values)
+    arr = np.asarray(unmasked(values))
     if arr.dtype.kind == "c":
         raise ValueError("endog (y) must be real-valued; it holds complex numbers")
     if arr.dtype.kind == "b":
@@ -119,24 +154,60 @@ def endog(values, family):
 
 
 def factor_response(formula, data, family):
-    """A categorical response of a binomial model becomes 0/1 as in R: failure = the first (sorted) level."""
+    """A categorical response of a binomial model, as level codes (R: a factor response).
+
+    R's ``glm`` builds its model frame with ``drop.unused.levels = TRUE`` after removing the rows with
+    missing values, and the binomial family then counts every level but the first as a success. The
+    levels actually present are known only once the design has dropped its incomplete rows, so the
+    column is replaced here by its level codes 0, 1, ... (NaN where missing) and
+    :func:`binary_response` picks the first level present afterwards.
+
+    Returns
+    -------
+    data : DataFrame
+        ``data``, or a copy with the response column replaced by float level codes.
+    levels : list or None
+        The response's levels in order (a Categorical's categories, else the sorted values); None
+        when the response is not categorical.
+    """
     if not (family.proportion_response and isinstance(formula, str) and isinstance(data, pd.DataFrame)):
-        return data
+        return data, None
     try:
         lhs = split_formula(formula)[0]
     except ValueError:
-        return data  # the design reports the malformed formula
+        return data, None  # the design reports the malformed formula
     if lhs not in data.columns:
-        return data
+        return data, None
     col = data[lhs]
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
-        return data
-    levels = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
-    if len(levels) < 2:
-        raise ValueError(f"the response {lhs!r} has a single level {list(levels)}; a binomial model needs two")
+        return data, None
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        levels = list(col.cat.categories)
+        codes = col.cat.codes.to_numpy().astype(float)
+    else:
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "boolean", "decimal"):
+            return data, None  # numbers held in an object column: the design reads them as numbers
+        if kind not in ("string", "empty"):
+            raise ValueError(f"the response {lhs!r} mixes strings with other values ({kind}); give a binomial "
+                             "response as numbers in [0, 1], booleans, or one kind of label")
+        levels = sorted(col.dropna().unique())
+        codes = pd.Categorical(col, categories=levels).codes.astype(float)
+    codes[codes < 0] = np.nan
     data = data.copy()
-    data[lhs] = np.where(col.isna(), np.nan, (col != levels[0]).astype(float))
-    return data
+    data[lhs] = codes
+    return data, levels
+
+
+def binary_response(codes, levels, name):
+    """0/1 from the level codes of :func:`factor_response` over the rows kept: 0 for the first level present
+    (R: ``y != levels(y)[1]`` after ``drop.unused.levels``), 1 for every other level."""
+    present = np.unique(codes)
+    if present.size < 2:
+        kept = [levels[int(c)] for c in present]
+        raise ValueError(f"the response {name!r} has a single level {kept} in the rows used; a binomial model "
+                         "needs two")
+    return (codes != present[0]).astype(float)
 
 
 def scan_exog(X):

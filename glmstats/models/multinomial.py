@@ -313,7 +313,7 @@ class MultinomialResults:
     @property
     def fit_history(self):
         """One row per Newton iteration: ``iteration``, ``deviance`` (-2 llf), ``relative_change``
-        (|dev - dev_old| / (|dev| + 0.1), the convergence criterion) and ``step_halvings``."""
+        (``|dev - dev_old| / (|dev| + 0.1)``, the convergence criterion) and ``step_halvings``."""
         columns, rows = self._history
         return pd.DataFrame(list(rows), columns=list(columns)).astype({"iteration": int, "step_halvings": int})
 

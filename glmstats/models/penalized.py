@@ -197,7 +197,7 @@ class PenalizedResults:
         Outer iterations and whether the coefficient change fell below ``tol``.
     fit_history : DataFrame
         One row per outer iteration: ``iteration``, ``objective``, ``deviance``, ``max_change`` (the
-        largest proposed |db_j| / (1 + |b_j|), the convergence criterion) and ``step_halvings``.
+        largest proposed ``|db_j| / (1 + |b_j|)``, the convergence criterion) and ``step_halvings``.
     kkt_max : float
         Largest violation of the optimality (KKT) conditions at params: a check of the solution.
     fittedvalues, linear_predictor : Series

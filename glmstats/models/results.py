@@ -95,7 +95,8 @@ class GLMResults:
     @property
     def fit_history(self):
         """One row per IRLS iteration: ``iteration``, ``deviance`` (at the accepted step), ``relative_change``
-        (|dev - dev_old| / (|dev| + 0.1), the convergence criterion) and ``step_halvings``.
+        (``|dev - dev_old| / (|dev| + 0.1 s)``, the convergence criterion, s = min(1, mean prior weight)) and
+        ``step_halvings``.
 
         R: the lines of ``glm.control(trace = TRUE)``; ``fit(verbose=True)`` prints the same rows as the fit runs.
         """

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .format import fmt_count, fmt_num
+from .format import coefmat_cells, fmt_count, fmt_num
 from .report import Report, Section
 
 __all__ = ["Comparison", "SIGNIF_CODES", "SIGNIF_LEGEND", "compare", "significance_stars"]
@@ -216,6 +216,7 @@ class Comparison(Report):
 
     # the cells -----------------------------------------------------------------------------
     def _coefficient_cells(self, digits):
+        formatted = {name: self._model_cells(name, digits) for name in self.names}
         rows, labels = [], []
         for term in self.params.index:
             top, below = [], []
@@ -224,21 +225,36 @@ class Comparison(Report):
                     top.append("")
                     below.append("")
                     continue
+                est, unc = formatted[name].loc[term, "est"], formatted[name].loc[term, "unc"]
                 b = self.params.at[term, name]
-                top.append(_cell(b, digits=digits) + (significance_stars(self.pvalues.at[term, name])
-                                                       if self.stars and np.isfinite(b) else ""))
-                below.append(self._uncertainty(term, name, digits))
+                top.append(est + (significance_stars(self.pvalues.at[term, name])
+                                  if self.stars and np.isfinite(b) else ""))
+                below.append(unc)
             rows += [top, below]
             labels += [str(term), ""]
         return pd.DataFrame(rows, index=pd.Index(labels, dtype=object), columns=self.names)
 
-    def _uncertainty(self, term, name, digits):
+    def _model_cells(self, name, digits):
+        """One model's estimate and uncertainty cells, its numbers formatted together as R's ``printCoefmat``
+        formats an estimate and its standard error (one number of decimals for the column, so that the points
+        line up)."""
+        terms = self.params.index[self._has_term[name].to_numpy()]
+        table = pd.DataFrame({"est": self.params.loc[terms, name]})
+        if not self._penalized[name]:
+            if self.stat == "se":
+                table["se"] = self.bse.loc[terms, name]
+            else:
+                table["lower"] = self.conf_int.loc[terms, (name, "lower")]
+                table["upper"] = self.conf_int.loc[terms, (name, "upper")]
+        cells = coefmat_cells(table, digits, cs_ind=tuple(range(table.shape[1])), tst_ind=(), has_pvalue=False)
+        cells = cells.apply(lambda col: col.str.strip())
         if self._penalized[name]:
-            return ""
-        if self.stat == "se":
-            return f"({_cell(self.bse.at[term, name], digits=digits)})"
-        lo, hi = self.conf_int.at[term, (name, "lower")], self.conf_int.at[term, (name, "upper")]
-        return f"[{_cell(lo, digits=digits)}, {_cell(hi, digits=digits)}]"
+            unc = pd.Series("", index=terms)
+        elif self.stat == "se":
+            unc = "(" + cells["se"] + ")"
+        else:
+            unc = "[" + cells["lower"] + ", " + cells["upper"] + "]"
+        return pd.DataFrame({"est": cells["est"], "unc": unc})
 
     def _stat_cells(self, digits):
         kinds = {label: kind for label, _, kind in _STATS}

@@ -238,7 +238,9 @@ class Report:
         for section in self.sections:
             if section.title:
                 parts.append(f"<p><em>{html.escape(section.title)}</em></p>")
-            parts.append(html_table(section.cells(self.digits)))
+            headers, rows = self._coef_rows(section)
+            parts.append(html_table(pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows],
+                                                 columns=headers[1:])))
         parts += [f"<p>{html.escape(line)}</p>" for line in self.lines]
         if self.notes:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)

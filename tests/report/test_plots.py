@@ -195,14 +195,14 @@ def test_effects_factor_points_with_offset_at_mean():
     res = gs.glm("Claims ~ District + Group + Age + offset(np.log(Holders))", ins, family="poisson").fit()
     fig = res.plot_effects("Age", ins)
     tr = _trace(fig, "fitted mean")
-    levels = sorted(ins.Age.unique())
+    levels = list(ins.Age.cat.categories)  # R's order: <25, 25-29, 30-35, >35
     assert list(tr.x) == levels
     b, V, names = res.params, res.cov_params(), list(res.params.index)
     for k, level in enumerate(levels):
         x = pd.Series(0.0, index=names)
         x["Intercept"] = 1.0
         if f"Age[T.{level}]" in x:
-            x[f"Age[T.{level}]"] = 1.0  # District "1", Group "1-1.5l": the reference levels
+            x[f"Age[T.{level}]"] = 1.0  # District "1", Group "<1l": the reference levels
         eta = x @ b + np.log(ins.Holders.mean())
         se = np.sqrt(x @ V @ x)
         z = stats.norm.ppf(0.975)
