@@ -537,7 +537,8 @@ def test_bool_and_nullable_columns_are_numeric():
     ({"scale": "pearson"}, r'scale must be None, "X2", "dev"'),
     ({"cov_type": "HC9"}, r"unknown cov_type 'HC9'"),
     ({"cov_type": "cluster"}, r'cov_type="cluster" needs cov_kwds'),
-    ({"start_params": [1.0]}, r"start_params has length 1, but the design has 3 columns"),
+    ({"start_params": [1.0]}, r"start_params must be a 1-d array of length 3 \(one per design column\); got shape \(1,\)"),
+    ({"start_params": [[1.0], [2.0], [3.0]]}, r"start_params must be a 1-d array of length 3 .*got shape \(3, 1\)"),
 ])
 def test_fit_options(kwargs, match):
     model = gs.glm("count ~ x + z", _frame(), family="poisson")

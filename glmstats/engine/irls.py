@@ -130,6 +130,32 @@ def _factor(acc, kept, data, family, beta, eta):
     return found
 
 
+def _invalid_start_message(data, family, start_params, mustart):
+    """Why the start is outside the model's domain, in the terms of the model (only on that error path)."""
+    link = family.link
+    if start_params is not None:
+        return (f"cannot find valid starting values: the linear predictor at start_params is outside the domain of the {link.name} link or gives means "
+                f"outside the {family.name} family's range {family.mean_range}; give other start_params")
+    with np.errstate(all="ignore"):
+        mu = (family.starting_mu(data.y, data.weights) if mustart is None else np.asarray(mustart, dtype=float))
+        eta = link(mu)
+        back = link.inverse(eta)
+    lo, hi = float(np.nanmin(mu)), float(np.nanmax(mu))
+    source = "mustart" if mustart is not None else f"R's starting means for the {family.name} family"
+    if not np.all(np.isfinite(eta)):
+        bad = int(np.sum(~np.isfinite(eta)))
+        return (f"cannot find valid starting values: {source} (from {lo:g} to {hi:g}) are outside the domain of the "
+                f"{link.name} link for {bad} row(s), so their linear predictor is not finite; the {family.name}-"
+                f"{link.name} model restricts the means to what the inverse link can reach, which these data "
+                "exceed. Check the link (the canonical one always has a start), or give start_params (or mustart) "
+                "inside the domain")
+    if not family.valid_mu(back):
+        return (f"cannot find valid starting values: the {link.name} link maps {source} to means outside the "
+                f"{family.name} family's range {family.mean_range}; check the link, or give start_params")
+    return (f"cannot find valid starting values: the starting linear predictor is outside the {link.name} link's "
+            "valid region; give start_params")
+
+
 def evaluate_mu(data, family, beta):
     """eta and mu at beta (aliased coefficients count as 0), as n-vectors."""
     eta = data.X.matvec(np.where(np.isnan(beta), 0.0, beta)) + data.offset
@@ -181,15 +207,15 @@ def irls(data, family, *, start_params=None, mustart=None, maxiter=100, tol=1e-8
     else:
         beta = np.asarray(start_params, dtype=float).copy()
         if beta.shape != (p,):
-            raise ValueError(f"start_params has length {beta.size}, but the design has {p} columns")
+            raise ValueError(f"start_params must be a 1-d array of length {p} (one per design column); got shape "
+                             f"{beta.shape}")
         eta = None
         beta_old = beta.copy()
     current = evaluate(data, family, beta=beta, eta=eta)
     # working weights equal to the prior weights (Gamma, log link): X'WX is computed once
     fixed_gram = current.acc.xtwx.copy() if current.w_is_prior and isinstance(current.acc, CrossProducts) else None
     if not current.valid:
-        raise FitError("cannot find valid starting values: the starting mu or eta is outside the family's or "
-                       "link's domain; please supply start_params")
+        raise FitError(_invalid_start_message(data, family, start_params, mustart))
 
     def full_pass(b):
         return evaluate(data, family, beta=b, use_qr=state["use_qr"], fixed_gram=fixed_gram)

@@ -26,6 +26,19 @@ _BY_NAME = {
 }
 
 
+# Families whose name alone does not say which family it is: R's negative.binomial(theta) and
+# statmod's tweedie(var.power) require the parameter too (statmod's default var.power = 0 would be
+# the Gaussian); a silent default would fit a model the user did not ask for.
+_NEEDS_PARAMETER = {
+    NegativeBinomial: ("family {name!r} needs theta, as R's negative.binomial(theta) does: pass "
+                       "gs.families.NegativeBinomial(alpha=1/theta{link}) for a known theta, or use gs.glm_nb(...) "
+                       "to estimate it by maximum likelihood (MASS::glm.nb)"),
+    Tweedie: ("family {name!r} needs its variance power p (V(mu) = mu^p), as statmod's tweedie(var.power) "
+              "does: pass gs.families.Tweedie(var_power=p{link}) with 1 < p < 2 for claims with exact zeros, "
+              "or gs.tweedie_profile(...) to choose p by profile likelihood"),
+}
+
+
 def get_family(family, link=None):
     """Return a family instance from an instance or R's name, with an optional link.
 
@@ -34,7 +47,9 @@ def get_family(family, link=None):
     family : Family or str
         ``"gaussian"``, ``"binomial"``, ``"poisson"``, ``"Gamma"``/``"gamma"``,
         ``"inverse.gaussian"``/``"inverse_gaussian"``, ``"quasipoisson"``, ``"quasibinomial"``,
-        ``"quasi"``, ``"tweedie"`` (var_power 1.5), ``"negative.binomial"`` (alpha 1).
+        ``"quasi"``. ``"tweedie"`` and ``"negative.binomial"`` need their parameter (the
+        variance power, theta), so they are an error by name: pass ``Tweedie(var_power=...)``
+        or ``NegativeBinomial(alpha=1 / theta)``, or use ``gs.glm_nb`` to estimate theta.
     link : Link or str, optional
         Only with a family name; an instance carries its own link.
     """
@@ -47,6 +62,8 @@ def get_family(family, link=None):
         raise TypeError(f"family must be an instance, e.g. {family.__name__}(), not the class {family.__name__}")
     if isinstance(family, str):
         cls = _BY_NAME.get(family.strip().lower())
+        if cls in _NEEDS_PARAMETER:
+            raise ValueError(_NEEDS_PARAMETER[cls].format(name=family, link="" if link is None else f", link={link!r}"))
         if cls is None:
             known = '", "'.join(["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian",
                                  "quasipoisson", "quasibinomial", "quasi", "tweedie", "negative.binomial"])

@@ -149,6 +149,9 @@ class Design:
         """
         if not isinstance(newdata, pd.DataFrame):
             raise TypeError(f"newdata must be a pandas DataFrame, got {type(newdata).__name__}")
+        if newdata.columns.has_duplicates:
+            dup = sorted(set(map(str, newdata.columns[newdata.columns.duplicated()])))
+            raise ValueError(f"newdata has duplicated column names {dup}")
         needed = rhs_variables(self.spec.formula, newdata, newdata=True)
         changed = [f"{c!r} ({self.column_kinds[c]} when fitted, {column_kind(newdata[c])} in newdata)"
                    for c in needed if c in self.column_kinds and column_kind(newdata[c]) != self.column_kinds[c]]
@@ -246,9 +249,13 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         rhs_formula = Formula(rhs, _context={"__formulaic_variables_available__": available})
     except FormulaicError as e:
         raise ValueError(f"invalid formula {formula!r}: {plain_message(e)}") from e
+    except (SyntaxError, RecursionError, MemoryError) as e:  # Python's parser gives up on deep nesting
+        raise ValueError(f"the formula is nested too deeply to parse ({type(e).__name__}); simplify it, e.g. compute "
+                         "the transformed column in the data first") from None
     if not isinstance(rhs_formula, SimpleFormula):
         raise ValueError(f"invalid formula {formula!r}: multi-part formulas ('|') are not supported")
     rhs_vars = rhs_variables(rhs_formula, data)
+    check_column_types(data, unique(lhs_vars + rhs_vars))
     if "Intercept" in rhs_vars:
         # formulaic names the intercept "Intercept": the column would share its name, and the models would
         # read it as the intercept (anova, drop1, the null deviance, Wald tests)
@@ -307,6 +314,24 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         term_names=list(term_columns), term_columns=term_columns, spec=spec, formula=formula,
         column_kinds={c: column_kind(data[c]) for c in rhs_vars if c in data.columns},
     )
+
+
+def check_column_types(data, columns):
+    """Columns a formula cannot use as they are: dates and durations (no arithmetic a model could use), intervals,
+    periods and complex numbers; the error names the column, its dtype and a conversion."""
+    for c in columns:
+        dtype = data[c].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+            hint = f"e.g. days since a date, (data[{c!r}] - data[{c!r}].min()).dt.days, or data[{c!r}].dt.year"
+        elif pd.api.types.is_timedelta64_dtype(dtype):
+            hint = f"e.g. data[{c!r}].dt.total_seconds()"
+        elif isinstance(dtype, pd.IntervalDtype):
+            hint = "e.g. the interval's midpoint, or its label as a string (a factor)"
+        elif pd.api.types.is_complex_dtype(dtype):
+            hint = "real and imaginary parts as two columns"
+        else:
+            continue
+        raise ValueError(f"column {c!r} has dtype {dtype}, which a formula cannot use directly; convert it ({hint})")
 
 
 def check_unique_names(names, formula):

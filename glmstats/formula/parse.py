@@ -20,6 +20,9 @@ def check_formula_arguments(formula, data, missing):
         raise TypeError(f"formula must be a string, got {type(formula).__name__}")
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    if isinstance(data.columns, pd.MultiIndex):
+        raise ValueError("data has MultiIndex (hierarchical) column names, which a formula cannot name; flatten them "
+                         "first, e.g. data.columns = ['_'.join(map(str, c)) for c in data.columns]")
     if missing not in ("drop", "raise"):
         raise ValueError(f'missing must be "drop" or "raise", got {missing!r}')
 
@@ -65,7 +68,11 @@ def parse_python(expr, what):
     try:
         tree = ast.parse(re.sub(r"`([^`]*)`", sub, expr).strip(), mode="eval")
     except SyntaxError as e:
+        if "too many nested" in str(e):
+            raise ValueError(f"cannot parse {what}: nested too deeply; simplify it") from None
         raise ValueError(f"cannot parse {what}: {expr!r} is not a valid expression") from e
+    except (RecursionError, MemoryError):
+        raise ValueError(f"cannot parse {what}: nested too deeply; simplify it") from None
     return tree, aliases
 
 

@@ -17,7 +17,52 @@ import pandas as pd
 
 from ..engine.blocks import block_rows, row_blocks
 
-__all__ = ["sandwich"]
+__all__ = ["sandwich", "cluster_codes"]
+
+
+def cluster_codes(groups, row_index):
+    """Integer cluster codes of the rows used, and the number of clusters.
+
+    Parameters
+    ----------
+    groups : array-like or pandas.Series
+        One label per row used by the fit. A Series is aligned on the fit's row labels (so a column
+        of the data frame, rows with missing values included, is accepted); an array must have one
+        entry per row used.
+    row_index : pandas.Index
+        The labels of the rows used.
+
+    Raises
+    ------
+    ValueError
+        Not 1-d, a length that matches neither, missing labels, fewer than two clusters.
+    """
+    n_rows = len(row_index)
+    if isinstance(groups, pd.DataFrame):
+        raise ValueError("cluster groups must be one label per row (a 1-d array or Series); got a DataFrame. "
+                         "For clusters defined by several columns, combine them into one label")
+    if isinstance(groups, pd.Series):
+        if not groups.index.equals(row_index):
+            if not groups.index.is_unique or not row_index.isin(groups.index).all():
+                raise ValueError("the cluster groups Series cannot be aligned with the rows of the fit (its index "
+                                 "lacks some of their labels, or repeats labels); pass an array with one label per "
+                                 "row used (model.row_index gives their labels)")
+            groups = groups.reindex(row_index)
+        g = groups.to_numpy()
+    else:
+        g = np.asarray(groups)
+    if g.ndim != 1:
+        raise ValueError(f"cluster groups must be 1-d, one label per row; got shape {g.shape}. For clusters "
+                         "defined by several columns, combine them into one label")
+    if g.shape[0] != n_rows:
+        raise ValueError(f"cluster groups have length {g.shape[0]}, but the model has {n_rows} rows (after "
+                         "dropping rows with missing values); pass a Series aligned by index, or a column name")
+    codes, uniques = pd.factorize(g)
+    if np.any(codes < 0):
+        raise ValueError("cluster groups hold missing values")
+    if len(uniques) < 2:
+        raise ValueError(f"cluster-robust covariance needs at least 2 clusters; the groups have {len(uniques)}")
+    return codes, len(uniques)
 
 
 def sandwich(state, cov_type, cov_kwds):
@@ -44,13 +89,8 @@ def sandwich(state, cov_type, cov_kwds):
     if cov_type == "cluster":
         if "groups" not in cov_kwds:
             raise ValueError('cov_type="cluster" needs cov_kwds={"groups": array of cluster labels}')
-        g = np.asarray(cov_kwds["groups"])
-        if g.shape[0] != n_rows:
-            raise ValueError(f"cluster groups have length {g.shape[0]}, but the model has {n_rows} rows")
-        codes, uniques = pd.factorize(g)
-        if np.any(codes < 0):
-            raise ValueError("cluster groups hold missing values")
-        groups = np.zeros((len(uniques), k))
+        codes, n_groups = cluster_codes(cov_kwds["groups"], state.row_index)
+        groups = np.zeros((n_groups, k))
     meat = np.zeros((k, k))
     rows = block_rows(n_rows, k)  # dense pieces of a few MB, also of a factor-codes design
     freq = np.broadcast_to(np.asarray(state.freq_weights, dtype=float), (n_rows,))

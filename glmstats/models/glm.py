@@ -9,6 +9,8 @@ runs the diagnostics once (:func:`~glmstats.models.diagnostics.diagnose`) and re
 
 import warnings
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -52,10 +54,13 @@ class GLM:
         Each row counts as that many identical observations.
     missing : {"drop", "raise"}
         Rows with a missing value (NaN) are dropped (R's na.omit) or raise ValueError.
+    weights : not accepted
+        Ambiguous: give ``var_weights`` or ``freq_weights`` (a TypeError says so).
     """
 
     def __init__(self, endog, exog, family=None, link=None, offset=None, exposure=None, var_weights=None,
-                 freq_weights=None, missing="drop"):
+                 freq_weights=None, missing="drop", *, weights=None):
+        check_no_weights(weights)
         self.family = get_family(family, link)
         self.formula = None
         self.design = None
@@ -101,7 +106,7 @@ class GLM:
 
     @classmethod
     def from_formula(cls, formula, data, family=None, link=None, *, offset=None, exposure=None, var_weights=None,
-                     freq_weights=None, missing="drop"):
+                     freq_weights=None, missing="drop", weights=None):
         """Build a GLM from an R-style formula and a DataFrame (R: ``glm(formula, family, data)``).
 
         The keyword arguments may name columns of ``data`` (``var_weights="n"``) or be arrays
@@ -109,6 +114,8 @@ class GLM:
         """
         from ..formula import build_design
 
+        check_no_weights(weights)
+        data_frame = data
         self = cls.__new__(cls)
         self.family = get_family(family, link)
         data, response_levels = inputs.factor_response(formula, data, self.family)
@@ -116,6 +123,7 @@ class GLM:
                               freq_weights=freq_weights, missing=missing)
         self.formula = formula
         self.design = design
+        self._frame = data_frame  # cluster groups named by column (fit(cov_kwds={"groups": "firm"}))
         self.endog_name = design.response_name
         self.exog_names = list(design.column_names)
         self.n_dropped = design.n_dropped
@@ -282,12 +290,38 @@ class GLM:
             ``glmstats.fit``, sent to stdout for the duration of the fit; ``res.fit_history`` keeps them.
         """
         check_fit_options(maxiter, tol, scale, cov_type)
+        cov_kwds = self._cov_kwds(cov_type, cov_kwds)
         with verbose_output(verbose):
             fit = irls(self.data, self.family, start_params=start_params, maxiter=int(maxiter), tol=float(tol))
         state = self.fit_state(fit, tol=tol, maxiter=maxiter)
         diagnosis = diagnose(state)
         return GLMResults(self, state, separation=diagnosis.separation, scale=scale, cov_type=cov_type,
                           cov_kwds=cov_kwds, use_t=use_t)
+
+    def _cov_kwds(self, cov_type, cov_kwds):
+        """cov_kwds checked; ``groups`` given as a column name of the formula's data becomes that column (a Series,
+        aligned with the rows used when the covariance is computed)."""
+        if cov_kwds is None:
+            return {}
+        if not isinstance(cov_kwds, Mapping):
+            raise TypeError(f'cov_kwds must be a dict such as {{"groups": labels}}, not {type(cov_kwds).__name__}')
+        cov_kwds = dict(cov_kwds)
+        groups = cov_kwds.get("groups")
+        if cov_type == "cluster" and isinstance(groups, str):
+            frame = getattr(self, "_frame", None)
+            if frame is None:
+                raise ValueError(f"groups={groups!r} names a column, which only a model built from a formula and a "
+                                 "DataFrame can look up; pass the labels as an array")
+            if groups not in frame.columns:
+                raise ValueError(f"groups={groups!r}: the data have no such column")
+            cov_kwds["groups"] = frame[groups]
+        return cov_kwds
+
+    def __getstate__(self):
+        # the user's data frame is kept only to look up cluster columns by name; a pickled model does not carry it
+        state = self.__dict__.copy()
+        state.pop("_frame", None)
+        return state
 
     def fit_regularized(self, alpha, l1_ratio=0.0, **kwargs):
         """Elastic-net penalized fit; see :func:`glmstats.models.penalized.fit_regularized` for the objective and
@@ -327,8 +361,16 @@ def _split_factors(name):
     return frozenset(p.strip() for p in parts)
 
 
+def check_no_weights(weights):
+    """``weights=`` is ambiguous (R's prior weights or row counts): name the two keywords that exist."""
+    if weights is not None:
+        raise TypeError("glmstats has no weights= argument: give var_weights= for R's prior weights (glm(weights=) "
+                        "in R: inverse-variance weights, binomial trials) or freq_weights= for rows that count "
+                        "several identical observations (statsmodels' freq_weights)")
+
+
 def glm(formula, data, family=None, link=None, *, offset=None, exposure=None, var_weights=None, freq_weights=None,
-        missing="drop"):
+        missing="drop", weights=None):
     """Generalized linear model from a formula (R: ``glm(formula, family, data, weights, offset)``).
 
     Parameters
@@ -342,11 +384,15 @@ def glm(formula, data, family=None, link=None, *, offset=None, exposure=None, va
     offset, exposure, var_weights, freq_weights : str or array-like, optional
         A column name of ``data`` or an array of ``len(data)``.
     missing : {"drop", "raise"}
+    weights : not accepted
+        R's ``weights`` are either kind: give ``var_weights`` (R's prior weights) or
+        ``freq_weights`` (row counts); any other value raises TypeError saying so.
 
     Returns
     -------
     GLM
         Call ``.fit()`` on it.
     """
+    check_no_weights(weights)
     return GLM.from_formula(formula, data, family=family, link=link, offset=offset, exposure=exposure,
                             var_weights=var_weights, freq_weights=freq_weights, missing=missing)
