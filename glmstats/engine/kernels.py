@@ -32,7 +32,7 @@ other block goes the generic way, so both routes give R's numbers.
 import numpy as np
 
 from ..families import links as L
-from ..families.base import LOG1P_LIMIT, SERIES_LIMIT, log1pmx, poisson_half_deviance
+from ..families.base import log1pmx, poisson_half_deviance
 from ..families.interval import OPEN_UNIT
 from .blocks import scratch
 
@@ -155,20 +155,29 @@ class _FastKernel:
         return tuple(scratch(name, n) for name in ("kernel_mu", "kernel_w", "kernel_z", "kernel_t"))
 
     @staticmethod
-    def _mend_near_fit(rel, scratch_w, y, mu, t, half_deviance):
-        """Recompute the half unit deviances t of the rows where |y / mu - 1| < SERIES_LIMIT (``rel`` holds
-        y / mu - 1) without cancellation: there the direct form loses ~2 eps / |y / mu - 1| of its precision
-        (all of it for counts near 2^53). ``scratch_w`` is overwritten."""
-        np.abs(rel, out=scratch_w)
-        near = np.flatnonzero(scratch_w < SERIES_LIMIT)
-        if near.size:
-            t[near] = half_deviance(y[near], mu[near])
+    def _sum(values, prior):
+        return float(values.sum() if prior is None else np.dot(prior, values))
 
     def _finish_z(self, z, eta, offset):
         """z += eta - offset (z holds (y - mu) / (d mu / d eta) on entry)."""
         z += eta
         if offset is not None:
             z -= offset
+
+
+# The direct forms of the Poisson and Gamma half deviances carry a rounding error of at most a few eps
+# times the sizes of their terms: per row 3 eps (2 y + 2 mu + t) for y log(y/mu) - (y - mu) = t, and
+# 3 eps (2 y/mu + 2 + t) for (y/mu - 1) - log(y/mu) = t (|log(y/mu)| is at most t plus the rest). A
+# block whose bound exceeds CANCELLATION_RTOL of its deviance (y close to mu everywhere: a near-perfect
+# fit, or counts so large that y - mu is small next to y) is recomputed without cancellation; the
+# bound costs two sums, the common case nothing more.
+CANCELLATION_RTOL = 1e-12
+_ROUNDING = 3.0 * np.finfo(float).eps
+
+
+def _cancelled(dev, scale):
+    """Whether the direct deviance sum ``dev`` may have lost more than CANCELLATION_RTOL of its digits."""
+    return not _ROUNDING * (2.0 * scale + dev) <= CANCELLATION_RTOL * dev  # also True for NaN
 
 
 def _gamma_half_deviance(y, inv_mu):
@@ -184,26 +193,23 @@ class PoissonLogKernel(_FastKernel):
             return self.generic(y, prior, offset, eta)
         mu, w, z, t = self._buffers(eta.shape[0])
         np.exp(eta, out=mu)
-        np.subtract(y, mu, out=z)
-        np.divide(z, mu, out=z)                 # (y - mu) / mu, without the rounding of y / mu
-        # deviance: 2 [y log1p((y - mu) / mu) - (y - mu)], y log(y / mu) = 0 at y = 0
+        np.divide(y, mu, out=z)                 # y / mu
+        # deviance: 2 [y log(y / mu) - (y - mu)], y log(y / mu) = 0 at y = 0
         t.fill(0.0)
-        positive = y > 0
-        np.log1p(z, out=t, where=positive)
-        # where y < mu / 100, 1 + (y - mu) / mu keeps only the absolute precision of the quotient (an
-        # error eps mu / y in the log; -inf below y / mu = eps): there the ratio's log
-        far = np.flatnonzero((z < LOG1P_LIMIT) & positive)
-        if far.size:
-            t[far] = np.log(y[far] / mu[far])
+        np.log(z, out=t, where=y > 0)
         np.multiply(t, y, out=t)
-        np.multiply(z, mu, out=w)               # y - mu, subtracted in one step: y log(y / mu) - y
-        t -= w                                  # would lose eps * y
-        self._mend_near_fit(z, w, y, mu, t, poisson_half_deviance)
+        t -= y
+        t += mu
+        dev = self._sum(t, prior)
+        if _cancelled(dev, self._sum(y, prior) + self._sum(mu, prior)):
+            t[:] = poisson_half_deviance(y, mu)
+            dev = self._sum(t, prior)
+        z -= 1.0                                # (y - mu) / mu
         self._finish_z(z, eta, offset)
         if prior is None:
-            return BlockTerms(2.0 * float(t.sum()), True, mu, z, (lo, hi))
+            return BlockTerms(2.0 * dev, True, mu, z, (lo, hi))
         np.multiply(mu, prior, out=w)
-        return BlockTerms(2.0 * float(np.dot(prior, t)), True, w, z, (lo, hi))
+        return BlockTerms(2.0 * dev, True, w, z, (lo, hi))
 
 
 class GammaLogKernel(_FastKernel):
@@ -215,19 +221,21 @@ class GammaLogKernel(_FastKernel):
         np.negative(eta, out=mu)
         np.exp(mu, out=mu)                      # 1 / mu
         np.multiply(y, mu, out=z)               # y / mu (y > 0: checked when the model was built)
-        # deviance: -2 [log(y / mu) - (y - mu) / mu] = 2 [(y / mu - 1) - log1p(y / mu - 1)]
+        # deviance: -2 [log(y / mu) - (y - mu) / mu] = 2 [(y / mu - 1) - log(y / mu)]
+        np.log(z, out=t)
+        scale = self._sum(z, prior)             # sum of y / mu, for the rounding bound
         z -= 1.0                                # (y - mu) / mu
-        np.log1p(z, out=t)
-        far = np.flatnonzero(z < LOG1P_LIMIT)   # y < mu / 100: the ratio's log (as for the Poisson)
-        if far.size:
-            t[far] = np.log(y[far] * mu[far])
         np.subtract(z, t, out=t)
-        self._mend_near_fit(z, w, y, mu, t, _gamma_half_deviance)  # mu holds 1 / mu here
+        dev = self._sum(t, prior)
+        n = float(eta.shape[0] if prior is None else prior.sum())
+        if _cancelled(dev, scale + n):
+            t[:] = _gamma_half_deviance(y, mu)  # mu holds 1 / mu here
+            dev = self._sum(t, prior)
         self._finish_z(z, eta, offset)
         if prior is None:
             w.fill(1.0)
-            return BlockTerms(2.0 * float(t.sum()), True, w, z, (lo, hi), w_is_prior=True)
-        return BlockTerms(2.0 * float(np.dot(prior, t)), True, prior, z, (lo, hi), w_is_prior=True)
+            return BlockTerms(2.0 * dev, True, w, z, (lo, hi), w_is_prior=True)
+        return BlockTerms(2.0 * dev, True, prior, z, (lo, hi), w_is_prior=True)
 
 
 class BinomialLogitKernel(_FastKernel):
