@@ -158,6 +158,8 @@ class Family:
     scale_in_loglike = False
     integer_response = False
     proportion_response = False
+    #: A continuous distribution with a point mass at y = 0 (the compound Poisson-gamma Tweedie, 1 < p < 2).
+    zero_mass = False
     dispersion_is_one_in_r = False
     r_has_aic = True
     #: The message of a y outside ``response_domain`` (fields: subject, min, max); None: from the domain.

@@ -6,7 +6,7 @@ from .._lazy import special, stats
 from . import links as L
 from .base import SERIES_LIMIT, Family, as_float, deviance_per_weight, log_ratio, power_anscombe, weights_or_ones
 from .interval import NON_NEGATIVE, POSITIVE, REAL
-from .tweedie_density import tweedie_cdf, tweedie_logpdf
+from .tweedie_density import TweedieDistribution, tweedie_cdf, tweedie_logpdf
 
 __all__ = ["Tweedie", "NegativeBinomial"]
 
@@ -52,6 +52,7 @@ class Tweedie(Family):
     response_domain = property(lambda self: REAL if self.var_power == 0 else
                                NON_NEGATIVE if self.var_power < 2 else POSITIVE)
     mean_range = property(lambda self: REAL if self.var_power == 0 else POSITIVE)
+    zero_mass = property(lambda self: 1.0 < self.var_power < 2.0)
 
     @property
     def domain_message(self):
@@ -97,6 +98,11 @@ class Tweedie(Family):
         if self.var_power > 2:  # Dunn & Smyth's alternating series for p > 2 is not implemented
             return np.full_like(y, np.nan)
         return w * tweedie_logpdf(y, mu, scale, self.var_power)
+
+    def get_distribution(self, mu, scale=1.0, var_weights=1.0):
+        """The compound Poisson-gamma distribution of y for 1 < p < 2, phi_i = scale / var_weights_i
+        (:class:`~glmstats.families.tweedie_density.TweedieDistribution`; R: ``tweedie::rtweedie``)."""
+        return TweedieDistribution(mu, scale / weights_or_ones(var_weights, as_float(mu)), self.var_power)
 
     def cdf_bounds(self, y, mu, scale=1.0, var_weights=1.0):
         """F(y-), F(y), 1 - F(y-), 1 - F(y) for 1 < p < 2 (see :meth:`Family.cdf_bounds`).

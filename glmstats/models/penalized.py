@@ -329,9 +329,27 @@ class RegularizationPath:
         self.converged = np.asarray(converged)
         self.n_nonzero = (coefs.to_numpy() != 0).sum(axis=1)
 
+    def _display(self):
+        """The path as a frame (alpha, non-zero coefficients, deviance, objective, iterations, then the
+        coefficients), its heading and notes: what __repr__ and _repr_html_ show."""
+        frame = pd.DataFrame({"Df": self.n_nonzero, "Deviance": self.deviance, "Objective": self.objective,
+                              "Iterations": self.n_iter}, index=pd.Index(self.alphas, name="alpha"))
+        frame = pd.concat([frame, self.coefs.set_axis(frame.index)], axis=1)
+        heading = [f"Elastic-net path: {len(self.alphas)} alphas, l1_ratio = {self.l1_ratio:g}"]
+        notes = [] if self.converged.all() else [f"{int((~self.converged).sum())} fit(s) did not converge"]
+        return frame, heading, notes
+
     def __repr__(self):
-        return (f"<RegularizationPath {len(self.alphas)} alphas from {self.alphas[0]:.4g} to {self.alphas[-1]:.4g}, "
-                f"l1_ratio={self.l1_ratio:g}>")
+        from ..report.display import frame_text
+
+        frame, heading, notes = self._display()
+        return frame_text(frame.reset_index(), heading=heading, notes=notes)
+
+    def _repr_html_(self):
+        from ..report.display import frame_html
+
+        frame, heading, notes = self._display()
+        return frame_html(frame.reset_index(), heading=heading, notes=notes)
 
 
 def regularization_path(model, alphas=None, l1_ratio=1.0, n_alphas=100, eps=1e-3, **kwargs):

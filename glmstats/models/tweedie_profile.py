@@ -60,13 +60,26 @@ class TweedieProfile:
     llf_mle: float = np.nan
     results: object = field(default=None, repr=False)
 
-    def __str__(self):
-        lines = ["Tweedie profile likelihood over p", self.table.to_string(index=False),
-                 f"best grid p = {self.p_max:.4g} (phi = {self.phi_max:.6g}, llf = {self.llf_max:.6f})",
+    def _notes(self):
+        lines = [f"best grid p = {self.p_max:.4g} (phi = {self.phi_max:.6g}, llf = {self.llf_max:.6f})",
                  f"spline maximiser p = {self.p_smooth:.4g}, interval ({self.ci[0]:.4g}, {self.ci[1]:.4g})"]
         if np.isfinite(self.p_mle):
             lines.append(f"profile MLE p = {self.p_mle:.6g} (phi = {self.phi_mle:.6g}, llf = {self.llf_mle:.6f})")
-        return "\n".join(lines)
+        return lines
+
+    def __str__(self):
+        from ..report.display import frame_text
+
+        return frame_text(self.table, heading=["Tweedie profile likelihood over p"], notes=self._notes(),
+                          max_rows=None)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        from ..report.display import frame_html
+
+        return frame_html(self.table, heading=["Tweedie profile likelihood over p"], notes=self._notes(),
+                          max_rows=None)
 
 
 def phi_mle(y, mu, p, weights=None, freq_weights=None):

@@ -90,12 +90,14 @@ def plot_pdf(family, mu, scale=1.0, var_weights=1.0, *, n_points=300):
         One trace per (mu, phi), named ``"mu=<mu>, phi=<phi>"`` (``"mu=<mu>"`` when phi is fixed): for
         counts (``family.integer_response``) the probability mass at each possible y (for a binomial
         y = k / m, the proportion of the m trials), for a continuous family the density on a grid
-        spanning the 0.1 % to 99.9 % quantiles of all the curves.
+        spanning the 0.1 % to 99.9 % quantiles of all the curves. A Tweedie with 1 < p < 2 adds, per curve, a
+        marker at y = 0 with the probability of an exact zero (``family.zero_mass``) next to the density of
+        y > 0.
 
     Raises
     ------
     NotImplementedError
-        Families without a ``scipy.stats`` distribution (quasi families, Tweedie).
+        Families without a distribution (quasi families, Tweedie outside 1 < p < 2).
 
     Notes
     -----
@@ -128,8 +130,14 @@ def plot_pdf(family, mu, scale=1.0, var_weights=1.0, *, n_points=300):
         lo = min(float(d.ppf(0.001)) for _, _, d in combos)
         hi = max(float(d.ppf(0.999)) for _, _, d in combos)
         y = np.linspace(lo, hi, int(n_points))
+        if family.zero_mass:  # the density of y > 0, and the probability of y = 0 as a marker at 0
+            y = y[y > 0]
         for m, s, d in combos:
-            fig.add_trace(go.Scatter(x=y, y=d.pdf(y), mode="lines", name=label(m, s)))
+            trace = go.Scatter(x=y, y=d.pdf(y), mode="lines", name=label(m, s))
+            fig.add_trace(trace)
+            if family.zero_mass:
+                fig.add_trace(go.Scatter(x=[0.0], y=[float(d.cdf(0.0))], mode="markers", name=f"P(y=0), {label(m, s)}",
+                                         marker={"size": 10, "symbol": "diamond"}))
         fig.update_layout(yaxis_title="density f(y)")
     fig.update_layout(title=f"{family.name} distribution", xaxis_title="y", template="plotly_white",
                       height=450)

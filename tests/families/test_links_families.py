@@ -97,7 +97,34 @@ def test_get_distribution_moments():
     nb = F.NegativeBinomial(0.5).get_distribution(mu)
     np.testing.assert_allclose(nb.var(), mu + 0.5 * mu ** 2)
     with pytest.raises(NotImplementedError, match="Tweedie"):
-        F.Tweedie(1.5).get_distribution(mu)
+        F.Tweedie(3.0).get_distribution(mu)
+
+
+def test_tweedie_distribution_compound_poisson_gamma():
+    # closed forms: E y = mu, Var y = phi mu^p, P(y = 0) = exp(-mu^(2-p) / (phi (2-p)))
+    mu, phi, p, w = np.array([0.5, 2.0, 6.0]), 1.3, 1.5, np.array([1.0, 2.0, 1.0])
+    fam = F.Tweedie(p)
+    assert fam.zero_mass and not F.Tweedie(2.0).zero_mass and not F.Gamma().zero_mass
+    d = fam.get_distribution(mu, scale=phi, var_weights=w)
+    np.testing.assert_allclose(d.mean(), mu)
+    np.testing.assert_allclose(d.var(), phi / w * mu ** p)
+    np.testing.assert_allclose(d.pmf_zero(), np.exp(-mu ** (2 - p) / (phi / w * (2 - p))), rtol=1e-14)
+    np.testing.assert_allclose(d.cdf(0.0), d.pmf_zero(), rtol=1e-12)
+    # the continuous part integrates to 1 - P(y = 0)
+    from scipy import integrate
+    for j in range(3):
+        one = fam.get_distribution(mu[j], scale=phi / w[j])
+        total = integrate.quad(lambda t: float(one.pdf(t)), 0, mu[j] + 40 * np.sqrt(one.var()), limit=400)[0]
+        np.testing.assert_allclose(total + float(one.pmf_zero()), 1.0, rtol=1e-7)
+    one = fam.get_distribution(mu[1], scale=phi)  # P(y = 0) = 0.114
+    q = np.array([0.2, 0.5, 0.95])
+    np.testing.assert_allclose(one.cdf(one.ppf(q)), q, rtol=1e-10)
+    assert one.ppf(0.05) == 0.0  # the smallest y with F(y) >= q: the atom at 0
+    draws = d.rvs(size=(100_000, 3), random_state=7)
+    # 5 standard errors of the simulated means and zero frequencies
+    assert np.all(np.abs(draws.mean(axis=0) - mu) < 5 * np.sqrt(d.var() / 100_000))
+    p0 = d.pmf_zero()
+    assert np.all(np.abs((draws == 0).mean(axis=0) - p0) < 5 * np.sqrt(p0 * (1 - p0) / 100_000))
 
 
 @pytest.mark.parametrize("name,cls,link", [("gaussian", F.Gaussian, "identity"), ("binomial", F.Binomial, "logit"),

@@ -223,3 +223,17 @@ def test_table_layout_and_escapes():
     assert "x&y" in checker.data
     assert wrap_vector(["a", "bb"], ["1", "2"], width=80) == "a  bb\n1   2"
     assert wrap_vector(["a" * 50, "b" * 50], ["1", "2"], width=80).count("\n") == 3
+
+
+def test_profile_and_path_display():
+    from html.parser import HTMLParser
+
+    quine = gs.datasets.load("quine")
+    profile = gs.tweedie_profile("Days ~ Eth + Sex + Age + Lrn", quine, p_grid=[1.3, 1.5], refine=False)
+    text = repr(profile)
+    assert text.startswith("Tweedie profile likelihood over p") and "best grid p" in text and "nan" not in text.split("spline")[0]
+    path = gs.regularization_path(gs.glm("Days ~ Eth + Sex", quine, family="poisson"), n_alphas=3)
+    assert "Elastic-net path: 3 alphas" in repr(path) and "Eth[T.N]" in repr(path)
+    for html in (profile._repr_html_(), path._repr_html_()):
+        HTMLParser().feed(html)
+        assert html.count("<table") == 1 and "NaN" not in html

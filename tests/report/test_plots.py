@@ -350,3 +350,19 @@ def test_figure_renders_in_headless_chromium(tmp_path):
     # the band's fill (rgba(31,119,180,0.2) over white is about (210, 228, 240)) is on screen
     band = (np.abs(px - np.array([210, 228, 240])) <= 6).all(axis=2)
     assert band.sum() > 2000, band.sum()
+
+
+def test_tweedie_pdf_has_the_zero_mass_and_the_density():
+    # closed form of the atom: P(y = 0) = exp(-mu^(2-p) / (phi (2-p))); the density is dtweedie's
+    # (tweedie_logpdf, checked against R's tweedie package in tests/families/test_tweedie.py)
+    from glmstats.families.tweedie_density import tweedie_logpdf
+
+    fig = gs.families.Tweedie(1.6).plot_pdf(mu=[1.0, 4.0], scale=2.0)
+    for m in (1.0, 4.0):
+        atom = _trace(fig, f"P(y=0), mu={m:g}, phi=2")
+        assert list(atom.x) == [0.0]
+        np.testing.assert_allclose(atom.y[0], np.exp(-m ** 0.4 / (2.0 * 0.4)), rtol=1e-12)
+        dens = _trace(fig, f"mu={m:g}, phi=2")
+        x = np.asarray(dens.x)
+        assert np.all(x > 0)
+        np.testing.assert_allclose(dens.y, np.exp(tweedie_logpdf(x, m, 2.0, 1.6)), rtol=1e-12)
