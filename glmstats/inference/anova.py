@@ -23,7 +23,10 @@ Tests, with phi the dispersion and D a deviance difference on ``Df`` degrees of 
   phi comes from (infinite when the dispersion is fixed);
 - ``"Rao"``: the score statistic of the larger model at the smaller model's fit, as R computes
   it: the weighted (working weights) regression sum of squares of the smaller fit's working
-  residuals on the larger design, over phi, against chi2(Df).
+  residuals on the larger design, over phi, against chi2(Df). The sum of squares is measured
+  from the residuals' weighted mean when the smaller model has an intercept (where that mean is
+  0 anyway) and from 0 when it has none (R: ``glm.fit(..., intercept = icpt)``), so that a
+  Gaussian score equals the deviance difference with or without an intercept.
 
 In :func:`anova_sequential` and :func:`anova`, phi is the dispersion of the full (largest)
 model as ``res.scale`` gives it (R's ``summary.glm`` dispersion: 1 for binomial/Poisson,
@@ -71,7 +74,9 @@ def anova_sequential(res, test="default"):
     full model's dispersion phi (``res.scale``): p = P(chi2_Df > Deviance / phi);
     F = Deviance / Df / phi on (Df, df_resid) degrees of freedom. ``Rao`` is R's score
     statistic of each term at the fit without it (unscaled, as R prints it; its p-value uses
-    Rao / phi).
+    Rao / phi): the working-weighted regression sum of squares of that fit's working residuals
+    r on the columns up to the term, measured from r's weighted mean if the model has an
+    intercept and from 0 if not (R: ``glm.fit(x, r, w, intercept = attr(terms, "intercept"))``).
 
     Formula models use the formula's terms; for the array interface every column is a term
     (a constant column is the intercept and gets no row).
@@ -93,7 +98,7 @@ def anova_sequential(res, test="default"):
         resdf.append(base - fit.rank)
         resdev.append(fit.deviance)
         if test == "Rao":
-            scores.append(score_ss(X.columns(sorted(cols)), prev))
+            scores.append(score_ss(X.columns(sorted(cols)), prev, centre=res.fit_state.has_intercept))
             prev = fit
     resdf = np.asarray(resdf, dtype=float)
     resdev = np.asarray(resdev, dtype=float)
@@ -256,7 +261,15 @@ def anova(*results, test="Chisq"):
     The dispersion phi is that of the model with the smallest residual df (``res.scale``);
     F = Deviance / Df / phi on (Df, that model's df_resid) degrees of freedom, or chi2 tests of
     Deviance / phi. ``Rao`` is the score statistic of the larger model at the smaller model's
-    fit (unscaled, as R prints it; the p-value uses Rao / phi).
+    fit (unscaled, as R prints it; the p-value uses Rao / phi),
+
+        Rao = r'WX (X'WX)^- X'Wr,
+
+    r and W the smaller fit's working residuals and weights (R's ``m$residuals``,
+    ``m$weights``), X the larger design; R's ``anova.glmlist`` computes it as a weighted
+    regression of r on X whose null model is r's weighted mean when the smaller formula has an
+    intercept (then sum(W r) = 0 and the two agree) and 0 when it has none, as here. For a
+    Gaussian fit Rao equals the deviance difference.
     """
     if len(results) == 1 and isinstance(results[0], (list, tuple)):
         results = tuple(results[0])
@@ -277,7 +290,7 @@ def anova(*results, test="Chisq"):
         small, large, i_s, i_l = (a, b, i + 1, i + 2) if resdf[i] >= resdf[i + 1] else (b, a, i + 2, i + 1)
         _check_nested(small, large, i_s, i_l)
         if test == "Rao":
-            s = score_ss(large.fit_state.data.X, full_fit(small, r_weights=True))
+            s = score_ss(large.fit_state.data.X, full_fit(small, r_weights=True), centre=small.fit_state.has_intercept)
             scores.append(s if resdf[i] >= resdf[i + 1] else -s)
     change = -np.diff(resdev)
     # a change of the order of rounding (two fits of the same deviance) is 0, not a negative statistic
