@@ -42,6 +42,7 @@ from ..engine.gram import TriangularFactor
 from ..engine.matrix import DenseMatrix
 from ..report.table import AnovaTable
 from .deviance_tests import comparison_heading, dispersion, sequential_heading, test_name, with_test
+from .anova_negbin import anova_negbin, is_negbin
 from .drop1 import drop1
 from .submodels import full_fit, refit, score_ss
 
@@ -112,7 +113,9 @@ def anova_sequential(res, test="default"):
     return AnovaTable.wrap(table, sequential_heading(res))
 
 
-def _check_same_data(results):
+def _check_same_data(results, family=True):
+    """Raise ValueError unless the fits share rows, response and prior weights (and, with ``family``, the
+    family: a glm_nb fit has its own theta, compared by likelihood instead)."""
     first = results[0].fit_state.data
     for i, r in enumerate(results[1:], start=2):
         d = r.fit_state.data
@@ -124,6 +127,10 @@ def _check_same_data(results):
         if not np.allclose(d.weights, first.weights, rtol=1e-12, atol=0.0):
             raise ValueError(f"models 1 and {i} have different prior weights (var_weights * freq_weights)")
         f0, f1 = results[0].family, r.family
+        if not family:
+            if f0.link.name != f1.link.name:
+                raise ValueError(f"models 1 and {i} have different links ({f0.link.name} vs {f1.link.name})")
+            continue
         same = f0.name == f1.name and f0.link.name == f1.link.name
         if same:
             mu = results[0].fit_state.mu
@@ -240,8 +247,11 @@ def anova(*results, test="Chisq"):
 
     Returns
     -------
-    AnovaTable
-        A DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
+    AnovaTable or LRTable
+        For :func:`glmstats.glm_nb` fits (theta estimated in each), MASS's likelihood-ratio table
+        (R: ``anova(nb1, nb2)``, ``MASS:::anova.negbin``), see
+        :func:`glmstats.inference.anova_negbin.anova_negbin`. Otherwise
+        a DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
         Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``, ``Deviance``
         (the changes from the previous row), then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)``
         ("F"); ``Rao``, ``Pr(>Chi)`` ("Rao").
@@ -250,7 +260,8 @@ def anova(*results, test="Chisq"):
     ------
     ValueError
         When the models are not fitted to the same rows (number of rows, response, prior
-        weights), have different families, or are not nested.
+        weights), have different families, or are not nested; when ``glm_nb`` fits are mixed
+        with other fits.
 
     Notes
     -----
@@ -280,6 +291,10 @@ def anova(*results, test="Chisq"):
             raise TypeError(f"argument {i} of anova() is not a fitted GLM (GLMResults), got {type(r).__name__}")
     if len(results) == 1:
         return anova_sequential(results[0], test=test)
+    if any(is_negbin(r) for r in results):
+        if all(is_negbin(r) for r in results):
+            _check_same_data(results, family=False)
+        return anova_negbin(*results, test=test, check=_check_nested)
     test = test_name(test, "anova")
     _check_same_data(results)
     resdf = np.array([r.df_resid for r in results], dtype=float)
