@@ -33,10 +33,13 @@ model as ``res.scale`` gives it (R's ``summary.glm`` dispersion: 1 for binomial/
 Pearson chi2 / df_resid otherwise); :func:`drop1` follows ``drop1.glm`` (see there).
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..engine import linalg
+from ..exceptions import GLMStatsWarning
 from ..engine.blocks import block_rows, qr_block_rows, row_blocks
 from ..engine.gram import TriangularFactor
 from ..engine.matrix import DenseMatrix
@@ -81,10 +84,18 @@ def anova_sequential(res, test="default"):
 
     Formula models use the formula's terms; for the array interface every column is a term
     (a constant column is the intercept and gets no row).
+
+    For a :func:`glmstats.glm_nb` fit theta is held at its estimate, with a
+    :class:`~glmstats.exceptions.GLMStatsWarning` as MASS's ``anova(nb)`` gives ("tests made
+    without re-estimating 'theta'").
     """
     if test == "default":
         test = "Chisq" if res.fixed_scale else "F"
     test = test_name(test, "anova")
+    if is_negbin(res):
+        # MASS's anova.negbin for one model: anova.glm at the estimated theta, with this warning
+        warnings.warn("tests made without re-estimating theta (compare glm_nb fits by gs.anova(nb1, nb2) for "
+                      "likelihood-ratio tests with theta estimated in each)", GLMStatsWarning, stacklevel=3)
     intercept, terms = res.fit_state.terms
     base = res.df_resid + res.rank  # R's n.ok: rows with non-zero weight
     resdf = [base - len(intercept)]
