@@ -48,13 +48,13 @@ def drop1(res, test=None):
 
     The auxiliary regression of the Rao score has no offset, as in R 4.2.2's drop1.glm and in
     anova.glm (checked against R on a Poisson model with an offset,
-    tests/reference_extra/rao/). The Rao score is R's: drop1.glm regresses the reduced fit's working residuals r on X with
-    ``glm.fit(x, r, w)``, whose null model is r's weighted mean (``intercept = TRUE``) even when
-    the model has no intercept. With an intercept this is the score statistic; without one it
-    is smaller than the score statistic (the part of r'Wr along the constant is left out) and
-    differs from what ``anova(m_small, m, test="Rao")`` reports: on ``cars``,
-    ``dist ~ speed + I(speed^2) - 1``, dropping ``I(speed^2)`` gives 8.6725 (R and here) where
-    anova's Rao / phi is 9.4059.
+    tests/reference_extra/rao/). The Rao score is R's: drop1.glm regresses the reduced fit's
+    working residuals r on X with ``glm.fit(x, r, w)``, whose null model is r's weighted mean
+    (``intercept = TRUE``) even when the model has no intercept. With an intercept this is the
+    score statistic; without one it is at most the score statistic (the part of r'Wr along the
+    constant is left out) and differs from what ``anova(m_small, m, test="Rao")`` reports: on
+    ``cars``, ``dist ~ speed + I(speed^2) - 1``, dropping ``I(speed^2)`` gives 8.6725 (R and
+    here) where anova's Rao / phi is 2122.66 / 225.65 = 9.4069.
 
     For the array interface every column is a term (a constant column is the intercept and is
     never dropped).

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .format import anova_cells, format_real
 
-__all__ = ["AnovaTable", "LRTable", "frame_cells", "html_block", "html_table", "text_block", "text_table", "wrap_vector"]
+__all__ = ["AnovaTable", "LRTable", "frame_cells", "html_block", "html_table", "text_block", "text_table",
+           "wrap_vector"]
 
 TABLE_STYLE = "border-collapse: collapse; font-variant-numeric: tabular-nums;"
 NUM_STYLE = "text-align: right; padding: 0.1em 0.6em;"

@@ -264,7 +264,9 @@ def main():
     if not only_nonconvex:
         (HERE / "versions.json").write_text(json.dumps(versions, indent=1) + "\n")
     names = []
-    cases = tweedie_nonconvex_cases() if only_nonconvex else sklearn_cases() + glum_cases() + tweedie_nonconvex_cases()
+    cases = tweedie_nonconvex_cases()
+    if not only_nonconvex:
+        cases = sklearn_cases() + glum_cases() + cases
     for case in cases:
         case["versions"] = versions
         case["script"] = "tests/reference_extra/sklearn/generate_sklearn.py"
