@@ -7,7 +7,7 @@
 
 from . import datasets, families, links
 from .exceptions import (CollinearityWarning, ConvergenceWarning, DomainWarning, FitError, GLMStatsWarning,
-                         PerfectSeparationWarning, ProfileWarning, RankDeficientWarning)
+                         NonConvexWarning, PerfectSeparationWarning, ProfileWarning, RankDeficientWarning)
 from .inference.anova import anova
 from .models.glm import GLM, glm
 from .models.results import GLMResults
@@ -47,5 +47,5 @@ __all__ = [
     "GLM", "glm", "GLMResults", "anova", "compare", "glm_nb", "multinom", "regularization_path", "tweedie_profile",
     "plot_links", "families", "links", "datasets",
     "ConvergenceWarning", "PerfectSeparationWarning", "ProfileWarning", "GLMStatsWarning", "RankDeficientWarning",
-    "DomainWarning", "CollinearityWarning", "FitError",
+    "DomainWarning", "CollinearityWarning", "NonConvexWarning", "FitError",
 ]

@@ -31,6 +31,11 @@ class CollinearityWarning(GLMStatsWarning):
     of their digits (R keeps such a column: only exact aliasing is detected)."""
 
 
+class NonConvexWarning(GLMStatsWarning):
+    """A penalized fit whose objective is not convex in the coefficients (Tweedie with variance power > 2 and a log
+    link): the fit is a stationary point found by Fisher scoring, not necessarily the only minimum."""
+
+
 class DomainWarning(GLMStatsWarning):
     """The data are valid but unusual for the family (for example non-integer binomial successes)."""
 

@@ -169,7 +169,9 @@ def fit_elastic_net(data, family, alpha, l1_ratio, v, icpt, *, start_params, max
     ----------
     data : GLMData
     family : Family
-        A family whose deviance is convex in eta (``family.deviance_convex_in_eta``).
+        A family whose deviance is convex in eta (``family.deviance_convex_in_eta``), or one whose Fisher
+        weights are positive (the log link with variance mu^p, p > 2: the objective is not convex, the fit
+        a stationary point; see :func:`glmstats.models.penalized.check_penalizable`).
     alpha, l1_ratio : float
     v : ndarray (p,)
         Penalty weights (0 = unpenalized).

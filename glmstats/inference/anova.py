@@ -23,22 +23,29 @@ Tests, with phi the dispersion and D a deviance difference on ``Df`` degrees of 
   phi comes from (infinite when the dispersion is fixed);
 - ``"Rao"``: the score statistic of the larger model at the smaller model's fit, as R computes
   it: the weighted (working weights) regression sum of squares of the smaller fit's working
-  residuals on the larger design, over phi, against chi2(Df).
+  residuals on the larger design, over phi, against chi2(Df). The sum of squares is measured
+  from the residuals' weighted mean when the smaller model has an intercept (where that mean is
+  0 anyway) and from 0 when it has none (R: ``glm.fit(..., intercept = icpt)``), so that a
+  Gaussian score equals the deviance difference with or without an intercept.
 
 In :func:`anova_sequential` and :func:`anova`, phi is the dispersion of the full (largest)
 model as ``res.scale`` gives it (R's ``summary.glm`` dispersion: 1 for binomial/Poisson,
 Pearson chi2 / df_resid otherwise); :func:`drop1` follows ``drop1.glm`` (see there).
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..engine import linalg
+from ..exceptions import GLMStatsWarning
 from ..engine.blocks import block_rows, qr_block_rows, row_blocks
 from ..engine.gram import TriangularFactor
 from ..engine.matrix import DenseMatrix
 from ..report.table import AnovaTable
 from .deviance_tests import comparison_heading, dispersion, sequential_heading, test_name, with_test
+from .anova_negbin import anova_negbin, is_negbin
 from .drop1 import drop1
 from .submodels import full_fit, refit, score_ss
 
@@ -71,14 +78,24 @@ def anova_sequential(res, test="default"):
     full model's dispersion phi (``res.scale``): p = P(chi2_Df > Deviance / phi);
     F = Deviance / Df / phi on (Df, df_resid) degrees of freedom. ``Rao`` is R's score
     statistic of each term at the fit without it (unscaled, as R prints it; its p-value uses
-    Rao / phi).
+    Rao / phi): the working-weighted regression sum of squares of that fit's working residuals
+    r on the columns up to the term, measured from r's weighted mean if the model has an
+    intercept and from 0 if not (R: ``glm.fit(x, r, w, intercept = attr(terms, "intercept"))``).
 
     Formula models use the formula's terms; for the array interface every column is a term
     (a constant column is the intercept and gets no row).
+
+    For a :func:`glmstats.glm_nb` fit theta is held at its estimate, with a
+    :class:`~glmstats.exceptions.GLMStatsWarning` as MASS's ``anova(nb)`` gives ("tests made
+    without re-estimating 'theta'").
     """
     if test == "default":
         test = "Chisq" if res.fixed_scale else "F"
     test = test_name(test, "anova")
+    if is_negbin(res):
+        # MASS's anova.negbin for one model: anova.glm at the estimated theta, with this warning
+        warnings.warn("tests made without re-estimating theta (compare glm_nb fits by gs.anova(nb1, nb2) for "
+                      "likelihood-ratio tests with theta estimated in each)", GLMStatsWarning, stacklevel=3)
     intercept, terms = res.fit_state.terms
     base = res.df_resid + res.rank  # R's n.ok: rows with non-zero weight
     resdf = [base - len(intercept)]
@@ -93,7 +110,7 @@ def anova_sequential(res, test="default"):
         resdf.append(base - fit.rank)
         resdev.append(fit.deviance)
         if test == "Rao":
-            scores.append(score_ss(X.columns(sorted(cols)), prev))
+            scores.append(score_ss(X.columns(sorted(cols)), prev, centre=res.fit_state.has_intercept))
             prev = fit
     resdf = np.asarray(resdf, dtype=float)
     resdev = np.asarray(resdev, dtype=float)
@@ -107,7 +124,9 @@ def anova_sequential(res, test="default"):
     return AnovaTable.wrap(table, sequential_heading(res))
 
 
-def _check_same_data(results):
+def _check_same_data(results, family=True):
+    """Raise ValueError unless the fits share rows, response and prior weights (and, with ``family``, the
+    family: a glm_nb fit has its own theta, compared by likelihood instead)."""
     first = results[0].fit_state.data
     for i, r in enumerate(results[1:], start=2):
         d = r.fit_state.data
@@ -119,6 +138,10 @@ def _check_same_data(results):
         if not np.allclose(d.weights, first.weights, rtol=1e-12, atol=0.0):
             raise ValueError(f"models 1 and {i} have different prior weights (var_weights * freq_weights)")
         f0, f1 = results[0].family, r.family
+        if not family:
+            if f0.link.name != f1.link.name:
+                raise ValueError(f"models 1 and {i} have different links ({f0.link.name} vs {f1.link.name})")
+            continue
         same = f0.name == f1.name and f0.link.name == f1.link.name
         if same:
             mu = results[0].fit_state.mu
@@ -235,8 +258,11 @@ def anova(*results, test="Chisq"):
 
     Returns
     -------
-    AnovaTable
-        A DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
+    AnovaTable or LRTable
+        For :func:`glmstats.glm_nb` fits (theta estimated in each), MASS's likelihood-ratio table
+        (R: ``anova(nb1, nb2)``, ``MASS:::anova.negbin``), see
+        :func:`glmstats.inference.anova_negbin.anova_negbin`. Otherwise
+        a DataFrame (:class:`glmstats.report.table.AnovaTable`) that prints as R's print.anova.
         Rows ``"1"``, ``"2"``, ...; columns ``Resid. Df``, ``Resid. Dev``, ``Df``, ``Deviance``
         (the changes from the previous row), then ``Pr(>Chi)`` ("Chisq"); ``F``, ``Pr(>F)``
         ("F"); ``Rao``, ``Pr(>Chi)`` ("Rao").
@@ -245,7 +271,8 @@ def anova(*results, test="Chisq"):
     ------
     ValueError
         When the models are not fitted to the same rows (number of rows, response, prior
-        weights), have different families, or are not nested.
+        weights), have different families, or are not nested; when ``glm_nb`` fits are mixed
+        with other fits.
 
     Notes
     -----
@@ -256,7 +283,15 @@ def anova(*results, test="Chisq"):
     The dispersion phi is that of the model with the smallest residual df (``res.scale``);
     F = Deviance / Df / phi on (Df, that model's df_resid) degrees of freedom, or chi2 tests of
     Deviance / phi. ``Rao`` is the score statistic of the larger model at the smaller model's
-    fit (unscaled, as R prints it; the p-value uses Rao / phi).
+    fit (unscaled, as R prints it; the p-value uses Rao / phi),
+
+        Rao = r'WX (X'WX)^- X'Wr,
+
+    r and W the smaller fit's working residuals and weights (R's ``m$residuals``,
+    ``m$weights``), X the larger design; R's ``anova.glmlist`` computes it as a weighted
+    regression of r on X whose null model is r's weighted mean when the smaller formula has an
+    intercept (then sum(W r) = 0 and the two agree) and 0 when it has none, as here. For a
+    Gaussian fit Rao equals the deviance difference.
     """
     if len(results) == 1 and isinstance(results[0], (list, tuple)):
         results = tuple(results[0])
@@ -267,6 +302,10 @@ def anova(*results, test="Chisq"):
             raise TypeError(f"argument {i} of anova() is not a fitted GLM (GLMResults), got {type(r).__name__}")
     if len(results) == 1:
         return anova_sequential(results[0], test=test)
+    if any(is_negbin(r) for r in results):
+        if all(is_negbin(r) for r in results):
+            _check_same_data(results, family=False)
+        return anova_negbin(*results, test=test, check=_check_nested)
     test = test_name(test, "anova")
     _check_same_data(results)
     resdf = np.array([r.df_resid for r in results], dtype=float)
@@ -277,7 +316,7 @@ def anova(*results, test="Chisq"):
         small, large, i_s, i_l = (a, b, i + 1, i + 2) if resdf[i] >= resdf[i + 1] else (b, a, i + 2, i + 1)
         _check_nested(small, large, i_s, i_l)
         if test == "Rao":
-            s = score_ss(large.fit_state.data.X, full_fit(small, r_weights=True))
+            s = score_ss(large.fit_state.data.X, full_fit(small, r_weights=True), centre=small.fit_state.has_intercept)
             scores.append(s if resdf[i] >= resdf[i + 1] else -s)
     change = -np.diff(resdev)
     # a change of the order of rounding (two fits of the same deviance) is 0, not a negative statistic

@@ -46,9 +46,15 @@ def drop1(res, test=None):
       scale is deviance / df_resid, not the Pearson phi (R warns for binomial/Poisson, as here);
     - Rao = the score statistic of the full model at the reduced fit, divided by phi.
 
-    R's drop1.glm passes the model's offset to its auxiliary regression for the Rao score;
-    here the offset is left out (as anova.glm does), which is the score statistic. The two
-    agree for models without an offset.
+    The auxiliary regression of the Rao score has no offset, as in R 4.2.2's drop1.glm and in
+    anova.glm (checked against R on a Poisson model with an offset,
+    tests/reference_extra/rao/). The Rao score is R's: drop1.glm regresses the reduced fit's
+    working residuals r on X with ``glm.fit(x, r, w)``, whose null model is r's weighted mean
+    (``intercept = TRUE``) even when the model has no intercept. With an intercept this is the
+    score statistic; without one it is at most the score statistic (the part of r'Wr along the
+    constant is left out) and differs from what ``anova(m_small, m, test="Rao")`` reports: on
+    ``cars``, ``dist ~ speed + I(speed^2) - 1``, dropping ``I(speed^2)`` gives 8.6725 (R and
+    here) where anova's Rao / phi is 2122.66 / 225.65 = 9.4069.
 
     For the array interface every column is a term (a constant column is the intercept and is
     never dropped).
@@ -66,7 +72,7 @@ def drop1(res, test=None):
         ranks.append(fit.rank)
         devs.append(fit.deviance)
         if test == "Rao":
-            scores.append(score_ss(X, fit))
+            scores.append(score_ss(X, fit, centre=True))  # R's drop1.glm: glm.fit(x, r, w), intercept = TRUE
     ranks = np.asarray(ranks, dtype=float)
     devs = np.asarray(devs, dtype=float)
     n = float(np.sum(res.fit_state.freq_weights))  # R: nrow(x); rows counted with their frequency weights

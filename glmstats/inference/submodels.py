@@ -64,17 +64,25 @@ def refit(res, cols):
     return SubFit(fam, sub, eta, fit.deviance, int(fit.kept.sum()))
 
 
-def score_ss(X, small):
-    """R's Rao statistic before scaling: ``glm.fit(X, r, w)``'s null deviance minus its deviance.
+def score_ss(X, small, centre=True):
+    """R's Rao statistic before scaling: ``glm.fit(X, r, w, intercept = centre)``'s null deviance minus its
+    deviance.
 
-    r, w are the working residuals and weights of the smaller fit; the regression is Gaussian
-    with an identity link, so this is the weighted regression sum of squares of r on X, measured
-    (as glm.fit does) from r's weighted mean. The regression is run by the engine, like any fit
-    (row blocks, a factor-codes design kept as codes, R's aliasing rule).
+    r, w are the working residuals and weights of the smaller fit; the regression is Gaussian with an
+    identity link, so this is the weighted regression sum of squares of r on X,
+
+        score = sum w (r - r0)^2 - min_b sum w (r - X b)^2,
+
+    measured from r0 = the weighted mean of r when ``centre`` (glm.fit's null model with
+    ``intercept = TRUE``), from r0 = 0 otherwise. The score statistic r'WX (X'WX)^- X'Wr is the latter;
+    the two agree when the smaller model has an intercept (its working residuals then have weighted mean
+    0). R centres as the smaller model's formula has an intercept in ``anova.glm`` and ``anova.glmlist``,
+    always in ``drop1.glm``. The regression is run by the engine, like any fit (row blocks, a factor-codes
+    design kept as codes, R's aliasing rule).
     """
     w, r = small.work_weights, small.work_resid
     pos = w > 0
-    rbar = np.sum(w[pos] * r[pos]) / np.sum(w[pos])
+    rbar = np.sum(w[pos] * r[pos]) / np.sum(w[pos]) if centre else 0.0
     null = float(np.sum(w[pos] * (r[pos] - rbar) ** 2))
     if X.shape[1] == 0:
         return null - float(np.sum(w[pos] * r[pos] ** 2))

@@ -16,9 +16,12 @@ by the same engine as IRLS, and an inner cyclic coordinate descent on the penali
 least-squares problem; this module is the front end (penalty weights, checks, results, the
 path and alpha_max).
 
-Only family/link pairs whose unit deviance is convex in eta for every admissible y are
-accepted (see :func:`check_convex`): then F is convex in b and the solution is unique (for
-l1_ratio < 1 and penalized columns).
+Family/link pairs whose unit deviance is convex in eta for every admissible y are accepted
+(see :func:`check_convex`): then F is convex in b and the solution is unique (for l1_ratio < 1
+and penalized columns). One non-convex case is fitted too, with a
+:class:`~glmstats.exceptions.NonConvexWarning` (see :func:`check_penalizable`): the log link with
+variance mu^p, p > 2 (Tweedie p > 2, inverse Gaussian), as scikit-learn's ``TweedieRegressor`` and
+glum fit it.
 """
 
 import warnings
@@ -27,7 +30,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning, NonConvexWarning
 from ..engine.irls import irls
 from ..engine.passes import evaluate
 from ..engine.penalized import fit_elastic_net, penalized_objective
@@ -35,7 +38,7 @@ from ..engine.trace import verbose_output
 from ..report.summary import PenalizedSummary
 
 __all__ = ["fit_regularized", "regularization_path", "alpha_max", "PenalizedResults", "RegularizationPath",
-           "check_convex", "penalized_objective"]
+           "check_convex", "check_penalizable", "penalized_objective"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -66,7 +69,36 @@ def check_convex(family):
             f"{family!r} (link {family.link.name!r}) is not (or not known to be). Accepted: canonical links "
             "(gaussian/identity, binomial/logit, poisson/log, Gamma/inverse, inverse.gaussian/1/mu^2, "
             "Tweedie/mu^(1-p)), the log link with variance mu^p for 1 <= p <= 2 (Poisson, Gamma, "
-            "Tweedie 1 < p < 2) or the negative binomial, and binomial with probit/cloglog/loglog")
+            "Tweedie 1 < p < 2) or the negative binomial, and binomial with probit/cloglog/loglog; "
+            "fit_regularized also fits the log link with variance mu^p, p > 2 (Tweedie p > 2), with a warning")
+
+
+def check_penalizable(family, stacklevel=4):
+    """Raise ValueError unless the penalized fit of ``family`` is well defined; warn when it is not convex.
+
+    Accepted: the families of :func:`check_convex`, and, with a
+    :class:`~glmstats.exceptions.NonConvexWarning`, the log link with variance V(mu) = mu^p, p > 2
+    (Tweedie p > 2, inverse Gaussian; scikit-learn: ``TweedieRegressor(power=p, link="log")``; glum).
+
+    Notes
+    -----
+    With eta = log mu the unit deviance has d''(eta) = 2 mu^(1-p) ((p - 1) y + (2 - p) mu), negative
+    where mu > (p - 1) y / (p - 2): F may have several stationary points. Fisher scoring stays well
+    defined, its working weights w mu^(2-p) being positive, and each of its steps is a descent direction
+    of F (the step-halving line search then decreases F), so the fit converges to a stationary point
+    (the KKT conditions hold, ``kkt_max``): the minimum scikit-learn's and glum's solvers reach from the
+    null-model start on ordinary data. The observed (Newton) weights, which can be negative here, are not
+    used (the family declares no ``newton_term`` for p > 2).
+    """
+    if family.deviance_convex_in_eta:
+        return
+    p = family.variance_power
+    if family.link.name == "log" and p is not None and p > 2:
+        warnings.warn(f"the penalized objective of {family!r} is not convex in the coefficients (log link, "
+                      f"variance power {p:g} > 2): Fisher scoring finds a stationary point, which may not be the "
+                      "only minimum (try other start_params to check)", NonConvexWarning, stacklevel=stacklevel)
+        return
+    check_convex(family)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -159,8 +191,13 @@ def fit_regularized(model, alpha, l1_ratio=0.0, *, penalty_weights=None, start_p
     LogisticRegression(C=1 / (alpha n)); with ``l1_ratio > 0`` that of glmnet
     (standardize = FALSE) and glum (``alpha``, ``l1_ratio``). No standard errors are computed:
     the usual GLM formulas are not valid for penalized estimates.
+
+    The family must make F convex (:func:`check_convex`), except the log link with variance mu^p,
+    p > 2 (Tweedie p > 2, inverse Gaussian: scikit-learn's ``TweedieRegressor(power=p, link="log")``),
+    fitted by Fisher scoring with a :class:`~glmstats.exceptions.NonConvexWarning`
+    (:func:`check_penalizable`).
     """
-    check_convex(model.family)
+    check_penalizable(model.family)
     alpha = _check_scalar(alpha, "alpha")
     l1_ratio = _check_scalar(l1_ratio, "l1_ratio", 0.0, 1.0)
     if not (isinstance(maxiter, (int, np.integer)) and maxiter >= 1):
@@ -287,7 +324,7 @@ def alpha_max(model, l1_ratio=1.0, penalty_weights=None):
     = 1e-3 is used, as glmnet and scikit-learn do. The value returned is 1e-10 (relative) above
     that bound, so that rounding in the gradient cannot leave a coefficient of 1e-15 at alpha_max.
     """
-    check_convex(model.family)
+    check_penalizable(model.family, stacklevel=3)
     v, _ = _penalty_weights(model, penalty_weights)
     d = model.data
     free = v == 0

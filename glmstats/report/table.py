@@ -17,7 +17,8 @@ import pandas as pd
 
 from .format import anova_cells, format_real
 
-__all__ = ["AnovaTable", "frame_cells", "html_block", "html_table", "text_block", "text_table", "wrap_vector"]
+__all__ = ["AnovaTable", "LRTable", "frame_cells", "html_block", "html_table", "text_block", "text_table",
+           "wrap_vector"]
 
 TABLE_STYLE = "border-collapse: collapse; font-variant-numeric: tabular-nums;"
 NUM_STYLE = "text-align: right; padding: 0.1em 0.6em;"
@@ -240,3 +241,23 @@ class AnovaTable(pd.DataFrame):
         if not self._is_anova():
             return pd.DataFrame(self)._repr_html_()
         return html_block(html_table(self.cells()), heading=list(self.heading))
+
+
+class LRTable(AnovaTable):
+    """A table of likelihood-ratio tests (MASS's ``Anova`` class, e.g. ``anova.negbin``): a DataFrame that
+    prints as MASS's ``print.Anova``.
+
+    The heading lines, then each column formatted on its own as R's ``format.data.frame`` (7 significant
+    digits), blanks for NaN, text columns right-aligned as ``print.data.frame`` does.
+    """
+
+    @property
+    def _constructor(self):
+        return LRTable
+
+    def cells(self, digits=7):
+        """The formatted cells (``print.Anova``'s rules), a DataFrame of str."""
+        return frame_cells(pd.DataFrame(self), digits, na="")
+
+    def _is_anova(self):
+        return "LR stat." in self.columns

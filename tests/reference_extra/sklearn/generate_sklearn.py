@@ -4,7 +4,8 @@ Run once, in a separate environment that has scikit-learn and glum (they are NOT
 runtime dependencies of glmstats):
 
     python3 -m venv /tmp/skvenv && /tmp/skvenv/bin/pip install scikit-learn glum numpy pandas
-    /tmp/skvenv/bin/python generate_sklearn.py
+    /tmp/skvenv/bin/python generate_sklearn.py                     # every case
+    /tmp/skvenv/bin/python generate_sklearn.py tweedie_nonconvex   # only Tweedie p > 2 (log link)
 
 It writes, beside itself, one ``<case>.json`` per case and ``versions.json``. Every case holds
 the seeded data (X without the intercept column, y, sample weights, offset), the exact call
@@ -211,12 +212,62 @@ def glum_cases():
     return out
 
 
+def positive_tweedie_sample(rng, mu, p, phi):
+    """Gamma draws with mean mu and variance phi mu^p (y > 0, as Tweedie p > 2 requires)."""
+    shape = 1.0 / (phi * mu ** (p - 2))
+    return rng.gamma(shape, mu / shape)
+
+
+def tweedie_nonconvex_cases():
+    """Tweedie p = 2.5 and p = 3 with a log link: the penalized objective is not convex in the coefficients
+    (glmstats warns and fits by Fisher scoring). scikit-learn's TweedieRegressor (L2 only; its newton-cholesky
+    solver meets negative pointwise Hessians here and falls back to lbfgs, so lbfgs is asked for directly) and
+    glum (irls-cd, with and without L1)."""
+    rng = np.random.default_rng(20261204)
+    out = []
+    opts = {"gradient_tol": 1e-14, "step_size_tol": 1e-16, "max_iter": 10000, "max_inner_iter": 1000000,
+            "solver": "irls-cd"}
+    opts_txt = "gradient_tol=1e-14, step_size_tol=1e-16, max_iter=10000, max_inner_iter=1000000, solver='irls-cd'"
+    for power, phi in ((2.5, 0.4), (3.0, 0.2)):
+        n, p = 250, 3
+        x = rng.normal(size=(n, p))
+        y = positive_tweedie_sample(rng, np.exp(0.5 + x @ np.array([0.4, 0.0, -0.3])), power, phi)
+        tag = str(power).replace(".", "")
+        common = {"family": "Tweedie", "var_power": power, "link": "log", "X": x.tolist(), "y": y.tolist(),
+                  "sample_weight": None, "offset": None}
+        for alpha in (0.01, 0.1):
+            m = TweedieRegressor(power=power, link="log", alpha=alpha, solver="lbfgs", **TIGHT).fit(x, y)
+            out.append({"case": f"tweedie_nonconvex_{tag}_alpha{alpha:g}", "library": "scikit-learn",
+                        "call": f"TweedieRegressor(power={power}, link='log', alpha={alpha}, solver='lbfgs', "
+                                "tol=1e-14, max_iter=10000).fit(X, y)",
+                        "alpha": alpha, "l1_ratio": 0.0, **common,
+                        "intercept": float(m.intercept_), "coef": m.coef_.tolist()})
+        if glum is None:
+            continue
+        for alpha, l1_ratio in ((0.01, 0.0), (0.05, 0.5), (0.05, 1.0)):
+            m = GeneralizedLinearRegressor(family=glum.TweedieDistribution(power), link="log", alpha=alpha,
+                                           l1_ratio=l1_ratio, **opts).fit(x, y)
+            out.append({"case": f"glum_tweedie_nonconvex_{tag}_alpha{alpha:g}_l1ratio{l1_ratio:g}", "library": "glum",
+                        "call": f"GeneralizedLinearRegressor(family=TweedieDistribution({power}), link='log', "
+                                f"alpha={alpha}, l1_ratio={l1_ratio}, {opts_txt}).fit(X, y)",
+                        "alpha": alpha, "l1_ratio": l1_ratio, **common,
+                        "intercept": float(m.intercept_), "coef": m.coef_.tolist()})
+    return out
+
+
 def main():
+    """Write every case; ``generate_sklearn.py tweedie_nonconvex`` writes only those (added later: the
+    other files stay as they were written)."""
     versions = {"python": sys.version.split()[0], "platform": platform.platform(), "numpy": np.__version__,
                 "scikit-learn": sklearn.__version__, "glum": getattr(glum, "__version__", None)}
-    (HERE / "versions.json").write_text(json.dumps(versions, indent=1) + "\n")
+    only_nonconvex = sys.argv[1:] == ["tweedie_nonconvex"]
+    if not only_nonconvex:
+        (HERE / "versions.json").write_text(json.dumps(versions, indent=1) + "\n")
     names = []
-    for case in sklearn_cases() + glum_cases():
+    cases = tweedie_nonconvex_cases()
+    if not only_nonconvex:
+        cases = sklearn_cases() + glum_cases() + cases
+    for case in cases:
         case["versions"] = versions
         case["script"] = "tests/reference_extra/sklearn/generate_sklearn.py"
         (HERE / f"{case['case']}.json").write_text(json.dumps(case) + "\n")
