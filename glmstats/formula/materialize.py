@@ -7,9 +7,9 @@ from formulaic.errors import FormulaicError
 
 from .parse import plain_message
 from .response import response_values
-from .terms import CONTEXT, eval_response, rhs_variables, split_terms, split_terms_of_formula
+from .terms import CONTEXT, eval_response, python_variables, rhs_variables, split_terms, split_terms_of_formula
 
-__all__ = ["materialize", "materialize_codes", "used_rows", "first_occurrences", "prepare_frame", "has_unused_categories",
+__all__ = ["materialize", "materialize_codes", "factor_candidates", "used_rows", "first_occurrences", "prepare_frame", "has_unused_categories",
            "plain_numeric_block"]
 
 
@@ -48,7 +48,7 @@ def materialize_codes(responses, lhs, rhs_formula, data, used, keep, min_element
     if any(len(term.factors) > 1 for term in terms):
         return None
     rows = prepare_frame(used_rows(data, used, keep), fit=True)
-    candidates = [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])]
+    candidates = factor_candidates(terms, rows)
     first_rows, value_codes = set(), {}
     for c in candidates:
         if isinstance(rows[c].dtype, pd.CategoricalDtype):  # codes at hand (>= 0: missing rows are out)
@@ -126,6 +126,30 @@ def materialize_codes(responses, lhs, rhs_formula, data, used, keep, min_element
     values = [eval_response(e, rows, lhs) for e in responses]
     y, n_trials = response_values(values, lhs)
     return y, n_trials, X, names, form_offset, spec
+
+
+def factor_candidates(terms, rows):
+    """The columns of ``rows`` the right-hand side ``terms`` may read as factors: every value of these must be
+    in the subset of rows formulaic learns the spec on.
+
+    A column named bare in a term is a factor when it is not numeric: a float or integer column is a number
+    (formulaic's reading, and R's), so its values need no subset rows, however many there are (an int64
+    count or identifier with a million distinct values would otherwise put a million rows in the subset, or
+    rule the codes out). A non-float column read inside an expression (``C(k)``, ``np.log(k)``) may become
+    a factor there, so it stays a candidate. Columns the right-hand side does not read (the response, the
+    weights) are never candidates.
+    """
+    bare, in_expressions = set(), set()
+    for term in terms:
+        for factor in term.factors:
+            method = factor.eval_method.value
+            if method == "lookup":
+                bare.add(factor.expr)
+            elif method == "python":
+                in_expressions.update(python_variables(factor.expr, rows, f"term {str(term)!r}"))
+    numeric = pd.api.types.is_numeric_dtype
+    return [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])
+            and (c in in_expressions or (c in bare and (not numeric(rows[c]) or pd.api.types.is_bool_dtype(rows[c]))))]
 
 
 def used_rows(data, used, keep):
