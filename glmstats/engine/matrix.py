@@ -130,7 +130,7 @@ class InterceptMatrix(DesignMatrix):
     def rows(self, key):
         if isinstance(key, slice):
             return DenseMatrix(np.ones((len(range(*key.indices(self.shape[0]))), 1)))
-        return DenseMatrix(np.ones((np.arange(self.shape[0])[key].shape[0], 1)))
+        return DenseMatrix(np.ones((np.broadcast_to(0, self.shape[0])[key].shape[0], 1)))
 
     def matvec(self, beta):
         return np.full(self.shape[0], float(np.asarray(beta).reshape(-1)[0]))

@@ -1,11 +1,13 @@
 """Evaluating a formula on the rows used: formulaic's model matrix, or factors kept as integer codes."""
 
+import ast
+
 import numpy as np
 import pandas as pd
 from formulaic import model_matrix
 from formulaic.errors import FormulaicError
 
-from .parse import plain_message
+from .parse import parse_python, plain_message
 from .response import response_values
 from .terms import CONTEXT, eval_response, python_variables, rhs_variables, split_terms, split_terms_of_formula
 
@@ -132,24 +134,34 @@ def factor_candidates(terms, rows):
     """The columns of ``rows`` the right-hand side ``terms`` may read as factors: every value of these must be
     in the subset of rows formulaic learns the spec on.
 
-    A column named bare in a term is a factor when it is not numeric: a float or integer column is a number
-    (formulaic's reading, and R's), so its values need no subset rows, however many there are (an int64
-    count or identifier with a million distinct values would otherwise put a million rows in the subset, or
-    rule the codes out). A non-float column read inside an expression (``C(k)``, ``np.log(k)``) may become
-    a factor there, so it stays a candidate. Columns the right-hand side does not read (the response, the
-    weights) are never candidates.
+    A float or integer column is a number (formulaic's reading, and R's), so its values need no subset rows,
+    however many there are: an int64 count or identifier with a million distinct values would otherwise put a
+    million rows in the subset, or rule the codes out. Candidates are the non-numeric (and boolean) columns
+    of the model terms, and the integer columns a term passes to ``C()`` (``C(k)``: the expression decides).
+    Columns only the response, the weights or an offset() term read are never candidates.
     """
-    bare, in_expressions = set(), set()
-    for term in terms:
+    model_terms, _ = split_terms_of_formula(list(terms))
+    read, in_c = set(), set()
+    for term in model_terms:
         for factor in term.factors:
             method = factor.eval_method.value
             if method == "lookup":
-                bare.add(factor.expr)
+                read.add(factor.expr)
             elif method == "python":
-                in_expressions.update(python_variables(factor.expr, rows, f"term {str(term)!r}"))
-    numeric = pd.api.types.is_numeric_dtype
-    return [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])
-            and (c in in_expressions or (c in bare and (not numeric(rows[c]) or pd.api.types.is_bool_dtype(rows[c]))))]
+                variables = python_variables(factor.expr, rows, f"term {str(term)!r}")
+                read.update(variables)
+                if calls_c(factor.expr):
+                    in_c.update(variables)
+    types = pd.api.types
+    return [c for c in rows.columns if c in read and not types.is_float_dtype(rows[c])
+            and (c in in_c or types.is_bool_dtype(rows[c]) or not types.is_numeric_dtype(rows[c]))]
+
+
+def calls_c(expr):
+    """Whether a factor expression calls formulaic's ``C()`` (which makes a factor of anything)."""
+    tree, aliases = parse_python(expr, "term")
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and aliases.get(node.func.id, node.func.id) == "C" for node in ast.walk(tree))
 
 
 def used_rows(data, used, keep):

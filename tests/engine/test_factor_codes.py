@@ -113,18 +113,19 @@ def test_cross_product_blocks_equal_the_dense_products():
 
 
 def test_integer_columns_are_numbers_not_factor_candidates(monkeypatch):
-    """An int64 column with many distinct values (and an int64 response) leaves the formula on the codes path
+    """An int64 column with many distinct values (and an int64 response and exposure) leaves the formula on the codes path
     (issue 13): it is a number, so its values need not be in the rows the spec is learned on. Before, any
     column with over 1e5 distinct values ruled the codes out (1e6 rows: 27 s and 2.4 GB instead of 0.3 s and
     64 MB, tracemalloc running). C(k) of an integer column is still a factor."""
     rng = np.random.default_rng(13)
     n = 300_000
     df = pd.DataFrame({"f": rng.integers(0, 50, n).astype(str), "k": rng.integers(0, 10**9, n),
-                       "m": rng.integers(0, 4, n)})
+                       "m": rng.integers(0, 4, n), "e": rng.integers(10**8, 10**9, n)})
     df["y"] = rng.poisson(np.exp(0.3 + 4e-10 * df.k + 0.1 * df.m)) * 10**6 + rng.integers(0, 10**6, n)  # int64
     monkeypatch.setattr(design, "FACTOR_CODES_MIN_ELEMENTS", 0)
-    as_int = gs.glm("y ~ C(f) + k + C(m)", df, family="quasipoisson")
-    as_float = gs.glm("y ~ C(f) + k + C(m)", df.assign(k=df.k.astype(float)), family="quasipoisson")
+    formula = "y ~ C(f) + k + C(m) + offset(np.log(e) - 20)"  # an int64 exposure of many values, too
+    as_int = gs.glm(formula, df, family="quasipoisson")
+    as_float = gs.glm(formula, df.assign(k=df.k.astype(float), e=df.e.astype(float)), family="quasipoisson")
     assert isinstance(as_int.data.X, FactorMatrix) and isinstance(as_float.data.X, FactorMatrix)
     assert len(as_int.data.X.factors) == 2  # C(f) and C(m) kept as codes, k a dense column
     a, b = as_int.fit(tol=1e-10), as_float.fit(tol=1e-10)
