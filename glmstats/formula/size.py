@@ -113,8 +113,28 @@ def _gb(nbytes):
 def check_dense_size(formula, terms, rows, keep=None, max_bytes=None):
     """ValueError when the dense design of ``terms`` on the rows kept would exceed the memory limit.
 
+    Parameters
+    ----------
+    formula : str
+        The formula as written (for the message).
+    terms : formulaic Formula
+        The right-hand side's terms.
+    rows : pandas.DataFrame
+        The data; ``keep`` selects the rows used (None: all).
+    keep : ndarray of bool, optional
+    max_bytes : float, optional
+        The limit; None: a quarter of the machine's physical memory (:func:`memory_limit`).
+
+    Raises
+    ------
+    ValueError
+        Naming the largest terms, the columns (a lower bound, :func:`dense_columns`), the size and what to do.
+
+    Notes
+    -----
     The estimate is 8 bytes x columns x (rows + columns): the n x p model matrix and the p x p cross-product
-    matrix X'WX that IRLS solves. Only the level counts are computed (one pass over each factor column).
+    matrix X'WX that IRLS solves. Only the level counts are computed (one pass over each factor column, by
+    row blocks); nothing of the size of the design is allocated.
     """
     n = int(rows.shape[0] if keep is None else np.count_nonzero(keep))
     widths = dense_columns(terms, rows, keep)
