@@ -13,8 +13,8 @@ as an array. They ask it for
 - ``to_dense()``: the block as an ndarray (only ever asked of row blocks);
 - ``numeric_columns()``: the columns that can hold NaN or infinity, for the input checks.
 
-:class:`DenseMatrix` implements it for an ndarray, :class:`glmstats.engine.factor_matrix.FactorMatrix`
-for factors kept as integer codes. A matrix whose rows live elsewhere (Dask partitions, a GPU) is
+:class:`DenseMatrix` implements it for an ndarray, :class:`InterceptMatrix` for the column of ones of a
+null model, :class:`glmstats.engine.factor_matrix.FactorMatrix` for factors kept as integer codes. A matrix whose rows live elsewhere (Dask partitions, a GPU) is
 one more subclass in a file of its own.
 """
 
@@ -25,7 +25,7 @@ import numpy as np
 from . import blocks
 from .gram import CrossProducts
 
-__all__ = ["DesignMatrix", "DenseMatrix", "as_design_matrix"]
+__all__ = ["DesignMatrix", "DenseMatrix", "InterceptMatrix", "as_design_matrix"]
 
 
 class DesignMatrix(ABC):
@@ -115,6 +115,49 @@ class DenseMatrix(DesignMatrix):
 
     def __repr__(self):
         return f"DenseMatrix({self.shape[0]} x {self.shape[1]})"
+
+
+class InterceptMatrix(DesignMatrix):
+    """The n x 1 design of an intercept alone (a null model), whose rows are made a block at a time.
+
+    A column of ones as an ndarray would be an n-vector held for the whole of the null model's refit; the
+    rows of a block are what a pass reads anyway.
+    """
+
+    def __init__(self, n):
+        self.shape = (int(n), 1)
+
+    def rows(self, key):
+        if isinstance(key, slice):
+            return DenseMatrix(np.ones((len(range(*key.indices(self.shape[0]))), 1)))
+        return DenseMatrix(np.ones((np.broadcast_to(0, self.shape[0])[key].shape[0], 1)))
+
+    def matvec(self, beta):
+        return np.full(self.shape[0], float(np.asarray(beta).reshape(-1)[0]))
+
+    def rmatvec(self, v):
+        return np.array([np.sum(v)])
+
+    def cross_products(self, one_thread=False):
+        return CrossProducts(1, transposed=one_thread)
+
+    def block_rows(self, one_thread=False):
+        return blocks.block_rows(self.shape[0], 1, small=one_thread)
+
+    def columns(self, cols):
+        cols = np.asarray(cols, dtype=np.intp)
+        if cols.size == 1 and cols[0] in (0, -1):
+            return self
+        raise IndexError(f"an intercept-only design has one column, not the columns {cols.tolist()}")
+
+    def to_dense(self):
+        return np.ones(self.shape)
+
+    def numeric_columns(self):
+        return []
+
+    def __repr__(self):
+        return f"InterceptMatrix({self.shape[0]} x 1)"
 
 
 def as_design_matrix(X):

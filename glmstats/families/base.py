@@ -99,10 +99,11 @@ def poisson_half_deviance(y, mu):
     return out.reshape(y.shape)
 
 
-def deviance_per_weight(deviance, weights, freq_weights=None):
-    """deviance / sum(w): the dispersion R's Gamma and inverse Gaussian ``aic`` (and AICtweedie) plug in."""
+def weight_total(weights, freq_weights=None):
+    """sum(f * w): the divisor of the dispersion R's Gamma and inverse Gaussian ``aic`` (and AICtweedie) plug
+    in, deviance / sum(w)."""
     w = as_float(weights)
-    return deviance / np.sum(weights_or_ones(freq_weights, w) * w)
+    return float(np.sum(weights_or_ones(freq_weights, w) * w))
 
 
 def power_anscombe(y, mu, p):
@@ -293,9 +294,19 @@ class Family:
     def loglike_scale(self, deviance, weights, freq_weights=None):
         """The dispersion R plugs into the likelihood (AIC): not the Pearson estimate.
 
-        Gaussian: deviance / n (the MLE); Gamma and inverse Gaussian: deviance / sum(w).
+        Gaussian: deviance / n (the MLE); Gamma and inverse Gaussian: deviance / sum(w); 1 for the
+        others. The divisor is :meth:`loglike_scale_total`.
         """
-        return 1.0
+        total = self.loglike_scale_total(weights, freq_weights)
+        return 1.0 if total is None else deviance / total
+
+    def loglike_scale_total(self, weights, freq_weights=None):
+        """The sum over rows that :meth:`loglike_scale` divides the deviance by, or None when the dispersion of
+        the likelihood is 1.
+
+        A sum of per-row terms, so that the results can add it up over row blocks (no n-vector).
+        """
+        return None
 
     def loglike(self, y, mu, weights=None, scale=1.0, freq_weights=None):
         """Log-likelihood with R's conventions for prior weights (``logLik.glm``); NaN for quasi families.

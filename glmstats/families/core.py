@@ -4,7 +4,7 @@ import numpy as np
 
 from .._lazy import special, stats
 from . import links as L
-from .base import (SERIES_LIMIT, Family, as_float, deviance_per_weight, log1pmx, log_ratio, poisson_half_deviance, power_anscombe, weights_or_ones,
+from .base import (SERIES_LIMIT, Family, as_float, weight_total, log1pmx, log_ratio, poisson_half_deviance, power_anscombe, weights_or_ones,
                    ylogy_ratio)
 from .interval import NON_NEGATIVE, OPEN_UNIT, POSITIVE, UNIT
 
@@ -46,10 +46,10 @@ class Gaussian(Family):
                              f"y has {'zeros' if name == 'inverse' else 'values <= 0'}; please supply start_params")
         return y.copy()
 
-    def loglike_scale(self, deviance, weights, freq_weights=None):
+    def loglike_scale_total(self, weights, freq_weights=None):
         w = as_float(weights)
         f = weights_or_ones(freq_weights, w)
-        return deviance / np.sum(f[w > 0])
+        return float(np.sum(f[w > 0]))  # the MLE deviance / n, n counting the rows with positive weight
 
     def _loglike_obs(self, y, mu, w, scale):
         return -0.5 * (_LOG_2PI + np.log(scale / w)) - w * (y - mu) ** 2 / (2.0 * scale)
@@ -171,8 +171,8 @@ class Gamma(Family):
     def resid_anscombe(self, y, mu, weights=None):
         return np.sqrt(weights_or_ones(weights, as_float(y))) * power_anscombe(as_float(y), mu, 2.0)
 
-    def loglike_scale(self, deviance, weights, freq_weights=None):
-        return deviance_per_weight(deviance, weights, freq_weights)
+    def loglike_scale_total(self, weights, freq_weights=None):
+        return weight_total(weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         """w * log f(y; shape k = 1/scale, mean mu) (R's Gamma()$aic: the prior weights multiply it).
@@ -211,8 +211,8 @@ class InverseGaussian(Family):
     def resid_anscombe(self, y, mu, weights=None):
         return np.sqrt(weights_or_ones(weights, as_float(y))) * power_anscombe(as_float(y), mu, 3.0)
 
-    def loglike_scale(self, deviance, weights, freq_weights=None):
-        return deviance_per_weight(deviance, weights, freq_weights)
+    def loglike_scale_total(self, weights, freq_weights=None):
+        return weight_total(weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         return w * (-0.5 * (_LOG_2PI + np.log(scale) + 3.0 * np.log(y)) - (y - mu) ** 2 / (2.0 * scale * y * mu ** 2))

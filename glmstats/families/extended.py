@@ -4,7 +4,7 @@ import numpy as np
 
 from .._lazy import special, stats
 from . import links as L
-from .base import SERIES_LIMIT, Family, as_float, deviance_per_weight, log_ratio, power_anscombe, weights_or_ones
+from .base import SERIES_LIMIT, Family, as_float, weight_total, log_ratio, power_anscombe, weights_or_ones
 from .interval import NON_NEGATIVE, POSITIVE, REAL
 from .tweedie_density import TweedieDistribution, tweedie_cdf, tweedie_logpdf
 
@@ -89,10 +89,10 @@ class Tweedie(Family):
         y = as_float(y)
         return y + 0.1 * (y == 0)
 
-    def loglike_scale(self, deviance, weights, freq_weights=None):
+    def loglike_scale_total(self, weights, freq_weights=None):
         if self.var_power == 1:
-            return 1.0
-        return deviance_per_weight(deviance, weights, freq_weights)
+            return None
+        return weight_total(weights, freq_weights)
 
     def _loglike_obs(self, y, mu, w, scale):
         if self.var_power > 2:  # Dunn & Smyth's alternating series for p > 2 is not implemented

@@ -33,13 +33,20 @@ from .checks import check_empty_terms, check_finite, check_levels, isna, nan_row
 from .materialize import materialize, materialize_codes, prepare_frame
 from .parse import check_formula_arguments, plain_message, response_expressions, split_formula, unique
 from .response import KEYWORDS, resolve_keyword
+from .size import check_dense_size
 from .terms import CONTEXT, python_variables, rhs_variables, split_terms, split_terms_of_formula
 
-__all__ = ["Design", "build_design", "FACTOR_CODES_MIN_ELEMENTS"]
+__all__ = ["Design", "build_design", "FACTOR_CODES_MIN_ELEMENTS", "MAX_DENSE_DESIGN_BYTES"]
 
 #: Factors are kept as integer codes (see glmstats.engine.factor_matrix) when the dummy columns of the
 #: factor terms would hold at least this many entries (rows x columns) and the formula allows it.
 FACTOR_CODES_MIN_ELEMENTS = 20_000_000
+
+#: The largest dense design (bytes: 8 x columns x (rows + columns), the model matrix and its cross-product
+#: matrix) build_design makes; a larger one is a ValueError naming the terms, raised before anything is
+#: allocated (an interaction of two 1,000-level factors has a million columns). None: a quarter of the
+#: machine's physical memory (formulaic's evaluation holds two to three times the design at its peak).
+MAX_DENSE_DESIGN_BYTES = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -286,8 +293,11 @@ def build_design(formula, data, *, offset=None, exposure=None, var_weights=None,
         if not keep.any():
             raise ValueError("data has no rows" if len(data) == 0 else
                              f"no rows left: all {len(data)} rows have missing values (in {dropped})")
-        parts = (materialize_codes(responses, lhs, rhs_formula, data, used, keep, FACTOR_CODES_MIN_ELEMENTS)
-                 or materialize(formula, responses, lhs, rhs_formula, data, used, keep))
+        parts = materialize_codes(responses, lhs, rhs_formula, data, used, keep, FACTOR_CODES_MIN_ELEMENTS)
+        if parts is None:
+            # before formulaic allocates anything: a design far too large fails here, naming its terms
+            check_dense_size(formula, rhs_formula, data, None if keep.all() else keep, MAX_DENSE_DESIGN_BYTES)
+            parts = materialize(formula, responses, lhs, rhs_formula, data, used, keep)
         bad_rows, nan_names = nan_rows(parts, lhs)
         if not bad_rows.any():
             break

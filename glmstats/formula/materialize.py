@@ -1,15 +1,17 @@
 """Evaluating a formula on the rows used: formulaic's model matrix, or factors kept as integer codes."""
 
+import ast
+
 import numpy as np
 import pandas as pd
 from formulaic import model_matrix
 from formulaic.errors import FormulaicError
 
-from .parse import plain_message
+from .parse import parse_python, plain_message
 from .response import response_values
-from .terms import CONTEXT, eval_response, rhs_variables, split_terms, split_terms_of_formula
+from .terms import CONTEXT, eval_response, python_variables, rhs_variables, split_terms, split_terms_of_formula
 
-__all__ = ["materialize", "materialize_codes", "used_rows", "first_occurrences", "prepare_frame", "has_unused_categories",
+__all__ = ["materialize", "materialize_codes", "factor_candidates", "used_rows", "first_occurrences", "prepare_frame", "has_unused_categories",
            "plain_numeric_block"]
 
 
@@ -48,7 +50,7 @@ def materialize_codes(responses, lhs, rhs_formula, data, used, keep, min_element
     if any(len(term.factors) > 1 for term in terms):
         return None
     rows = prepare_frame(used_rows(data, used, keep), fit=True)
-    candidates = [c for c in rows.columns if not pd.api.types.is_float_dtype(rows[c])]
+    candidates = factor_candidates(terms, rows)
     first_rows, value_codes = set(), {}
     for c in candidates:
         if isinstance(rows[c].dtype, pd.CategoricalDtype):  # codes at hand (>= 0: missing rows are out)
@@ -126,6 +128,40 @@ def materialize_codes(responses, lhs, rhs_formula, data, used, keep, min_element
     values = [eval_response(e, rows, lhs) for e in responses]
     y, n_trials = response_values(values, lhs)
     return y, n_trials, X, names, form_offset, spec
+
+
+def factor_candidates(terms, rows):
+    """The columns of ``rows`` the right-hand side ``terms`` may read as factors: every value of these must be
+    in the subset of rows formulaic learns the spec on.
+
+    A float or integer column is a number (formulaic's reading, and R's), so its values need no subset rows,
+    however many there are: an int64 count or identifier with a million distinct values would otherwise put a
+    million rows in the subset, or rule the codes out. Candidates are the non-numeric (and boolean) columns
+    of the model terms, and the integer columns a term passes to ``C()`` (``C(k)``: the expression decides).
+    Columns only the response, the weights or an offset() term read are never candidates.
+    """
+    model_terms, _ = split_terms_of_formula(list(terms))
+    read, in_c = set(), set()
+    for term in model_terms:
+        for factor in term.factors:
+            method = factor.eval_method.value
+            if method == "lookup":
+                read.add(factor.expr)
+            elif method == "python":
+                variables = python_variables(factor.expr, rows, f"term {str(term)!r}")
+                read.update(variables)
+                if calls_c(factor.expr):
+                    in_c.update(variables)
+    types = pd.api.types
+    return [c for c in rows.columns if c in read and not types.is_float_dtype(rows[c])
+            and (c in in_c or types.is_bool_dtype(rows[c]) or not types.is_numeric_dtype(rows[c]))]
+
+
+def calls_c(expr):
+    """Whether a factor expression calls formulaic's ``C()`` (which makes a factor of anything)."""
+    tree, aliases = parse_python(expr, "term")
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and aliases.get(node.func.id, node.func.id) == "C" for node in ast.walk(tree))
 
 
 def used_rows(data, used, keep):

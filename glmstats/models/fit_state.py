@@ -206,13 +206,44 @@ class FitState:
         return total
 
     # --- likelihood ------------------------------------------------------------------------------
+    def mu_blocks(self):
+        """Yield (slice, mu) over row blocks: the fitted means, from :attr:`mu` once computed, else from X."""
+        if "mu" in self.__dict__:
+            for sl in vector_blocks(self.data.y.shape[0]):
+                yield sl, self.mu[sl]
+            return
+        for sl, eta in self.eta_blocks():
+            yield sl, self.family.link.inverse(eta)
+
     def loglike(self, mu, deviance):
         """The log-likelihood at means ``mu`` with R's conventions (``logLik.glm``): the family's, with the
         dispersion R plugs in (from ``deviance``) and R's prior weights; a two-column binomial response is
-        R's dbinom(s, s + f, mu) times the user's weights."""
-        w, f = self.var_weights, self.freq_weights
+        R's dbinom(s, s + f, mu) times the user's weights.
+
+        ``mu`` is an n-vector or an iterable of (slice, means) over the rows in order (:meth:`mu_blocks`,
+        :meth:`glmstats.models.null_model.NullModel.mu_blocks`): the sums are made by row blocks, so that no
+        n-vector is formed.
+        """
+        if isinstance(mu, np.ndarray):
+            mu = ((sl, mu[sl]) for sl in vector_blocks(mu.shape[0]))
+        family = self.family
+        totals = [family.loglike_scale_total(*self._loglike_weights(sl)) for sl in vector_blocks(self.data.y.shape[0])]
+        if not totals or totals[0] is None:
+            scale = 1.0
+        else:
+            with np.errstate(all="ignore"):
+                scale = float(np.divide(deviance, np.sum(totals)))
+        ll = 0.0
+        for sl, mu_b in mu:
+            w, f = self._loglike_weights(sl)
+            ll += family.loglike(self.data.y[sl], mu_b, w, scale, freq_weights=f)
+        return float(ll)
+
+    def _loglike_weights(self, sl):
+        """R's prior and frequency weights of the likelihood on the rows ``sl`` (a two-column binomial response:
+        the trials, and the user's weights as frequencies)."""
+        w, f = self.var_weights[sl], self.freq_weights[sl]
         if self.n_trials is not None:
-            trials = self.n_trials
+            trials = self.n_trials[sl]
             w, f = trials, f * w / np.where(trials > 0, trials, 1.0)
-        scale = self.family.loglike_scale(deviance, w, f)
-        return self.family.loglike(self.data.y, mu, w, scale, freq_weights=f)
+        return w, f

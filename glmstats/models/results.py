@@ -204,7 +204,7 @@ class GLMResults:
     @cached_property
     def llf(self):
         """Log-likelihood as R's ``logLik.glm`` (NaN for quasi families)."""
-        return self.fit_state.loglike(self.fit_state.mu, self.deviance)
+        return self.fit_state.loglike(self.fit_state.mu_blocks(), self.deviance)
 
     @property
     def k_loglike(self):
@@ -235,12 +235,12 @@ class GLMResults:
     def null_deviance(self):
         """Deviance of the intercept-only model (offset only without intercept), refitted with the same
         offset and weights (R: ``null.deviance``)."""
-        return self._null[1]
+        return self._null.deviance
 
     @cached_property
     def llnull(self):
-        mu0, dev0 = self._null
-        return self.fit_state.loglike(mu0, dev0)
+        null = self._null
+        return self.fit_state.loglike(null.mu_blocks(), null.deviance)
 
     # --- observation level ---------------------------------------------------------------
     def _series(self, values, name):

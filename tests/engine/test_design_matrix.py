@@ -164,3 +164,25 @@ def test_penalized_passes_run_on_the_threaded_engine(threads, monkeypatch):
     one = gs.GLM(y, X, family="poisson").fit_regularized(alpha=0.01, l1_ratio=0.5)
     np.testing.assert_allclose(res.params, one.params, rtol=1e-10, atol=1e-12)
     assert res.converged and res.kkt_max < 1e-8
+
+
+def test_the_intercept_matrix_is_a_column_of_ones_made_by_blocks():
+    """InterceptMatrix (the null model's refit) answers as DenseMatrix(ones) does, and fits the same intercept."""
+    from glmstats.engine.matrix import InterceptMatrix
+
+    n = 3000
+    rng = np.random.default_rng(5)
+    X, ones = InterceptMatrix(n), DenseMatrix(np.ones((n, 1)))
+    v = rng.normal(size=n)
+    assert X.shape == ones.shape and X.block_rows() == ones.block_rows()
+    np.testing.assert_array_equal(X.matvec(np.array([0.7])), ones.matvec(np.array([0.7])))
+    np.testing.assert_allclose(X.rmatvec(v), ones.rmatvec(v), rtol=1e-14)
+    np.testing.assert_array_equal(X.rows(slice(10, 50)).to_dense(), np.ones((40, 1)))
+    np.testing.assert_array_equal(X.rows(np.array([3, 4, 9])).to_dense(), np.ones((3, 1)))
+    assert X.columns([0]) is X and X.numeric_columns() == []
+    y = rng.poisson(2.0, n).astype(float)
+    offset = rng.normal(0, 0.3, n)
+    unit = np.broadcast_to(1.0, n)
+    fits = [irls(GLMData(X=M, y=y, weights=unit, offset=offset), gs.families.Poisson(), tol=1e-12) for M in (X, ones)]
+    np.testing.assert_array_equal(fits[0].beta, fits[1].beta)
+    assert fits[0].deviance == fits[1].deviance
