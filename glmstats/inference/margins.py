@@ -73,7 +73,29 @@ def _at_mean(state, b, ex, ey):
 
 
 def get_margeff(res, at="overall", method="dydx"):
-    """Marginal effects of a GLM fit; see :meth:`GLMResults.get_margeff`."""
+    """Marginal effects of a GLM fit with delta-method standard errors (statsmodels' ``get_margeff``).
+
+    Parameters
+    ----------
+    res : GLMResults
+    at : {"overall", "mean"}
+        The average of the rows' effects, or the effect at the mean row (and mean offset).
+    method : {"dydx", "eyex", "dyex", "eydx"}
+        d mu / d x, or the elasticities d log mu / d log x, d mu / d log x, d log mu / d x.
+
+    Returns
+    -------
+    MarginalEffects
+        One effect per column of the design except the intercept (NaN for aliased columns).
+
+    Notes
+    -----
+    At a row, d mu / d x_j = mu'(eta) b_j. The average weights the rows with positive prior weight
+    by their freq_weights (statsmodels: unweighted, and no offset allowed); var_weights do not
+    weight it. The covariance is J V J', J the analytic Jacobian of the effects in the
+    coefficients and V ``res.cov_params()``; intervals and p-values are normal, as statsmodels'
+    and R's ``margins``.
+    """
     at, method = str(at).lower(), str(method).lower()
     if at not in ("overall", "mean"):
         raise ValueError(f'at must be "overall" or "mean", not {at!r}')

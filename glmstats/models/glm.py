@@ -268,7 +268,8 @@ class GLM:
         return likelihood.hessian(self, params, scale, observed)
 
     def information(self, params, scale=None):
-        """Fisher information, X'WX / scale (statsmodels: ``hessian(params, observed=False)``, its sign kept)."""
+        """statsmodels' ``information``: the expected Hessian ``hessian(params, observed=False)``, i.e. minus the
+        Fisher information X'WX / scale (statsmodels' sign, kept so that ported code gives the same numbers)."""
         return likelihood.hessian(self, params, scale, observed=False)
 
     def score_test(self, params_constrained, k_constraints=None, exog_extra=None, observed=True):

@@ -74,7 +74,20 @@ def _pearson(family, y, w, mu):
 
 
 def estimate_scale(source, b, rank=None):
-    """statsmodels' ``estimate_scale``: 1 for a fixed dispersion, else Pearson chi2 / (nobs - rank) at ``b``."""
+    """statsmodels' ``estimate_scale``: 1 for a fixed dispersion, else Pearson chi2 / (nobs - rank) at ``b``.
+
+    Parameters
+    ----------
+    source : GLM
+    b : ndarray (p,)
+        Coefficients (aliased ones as 0).
+    rank : int, optional
+        The rank of X; default: :func:`design_rank`.
+
+    Returns
+    -------
+    float
+    """
     family = source.family
     if family.fixed_scale:
         return 1.0
@@ -99,7 +112,23 @@ def _row_weights(source, sl):
 
 
 def loglike_obs(source, params, scale=None):
-    """Per-row log-likelihood at ``params``, frequency weights included (they sum to :func:`loglike`)."""
+    """Per-row log-likelihood at ``params``, frequency weights included (they sum to :func:`loglike`).
+
+    Parameters
+    ----------
+    source : GLM
+        The model (see the module notes).
+    params : array-like (p,)
+        Coefficients; NaN counts as 0.
+    scale : float, optional
+        The dispersion; None: :func:`estimate_scale` at ``params``. A family with a fixed dispersion
+        ignores it (statsmodels divides the Poisson's log-likelihood by it, not the binomial's).
+
+    Returns
+    -------
+    ndarray (n,)
+        f_i log p(y_i; mu_i, scale, w_i), 0 for rows of zero weight; NaN for quasi families.
+    """
     b = _params(source, params)
     scale = _scale(source, b, scale)
     out = np.empty(source.data.y.shape[0])
@@ -110,7 +139,21 @@ def loglike_obs(source, params, scale=None):
 
 
 def loglike(source, params, scale=None):
-    """The log-likelihood at ``params``: the sum of :func:`loglike_obs`, accumulated by blocks."""
+    """The log-likelihood at ``params``: the sum of :func:`loglike_obs`, accumulated by row blocks.
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+    scale : float, optional
+        None: statsmodels' estimate (Pearson chi2 / (nobs - rank) when the dispersion is not fixed),
+        so that ``model.loglike(res.params)`` is statsmodels' ``llf``; R's ``logLik`` (``res.llf``)
+        plugs in deviance / n (Gaussian) or deviance / sum(w) (Gamma, inverse Gaussian) instead.
+
+    Returns
+    -------
+    float
+    """
     b = _params(source, params)
     scale = _scale(source, b, scale)
     total = 0.0
@@ -140,7 +183,24 @@ def _factors(family, yb, wb, eta, scale, observed):
 
 
 def score(source, params, scale=None):
-    """The gradient of the log-likelihood in the coefficients, X' s with s = w (y - mu) mu' / (V(mu) scale)."""
+    """The gradient of the log-likelihood in the coefficients (statsmodels' ``GLM.score``).
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+    scale : float, optional
+        None: :func:`estimate_scale` at ``params``.
+
+    Returns
+    -------
+    ndarray (p,)
+
+    Notes
+    -----
+    X' s with s_i = w_i (y_i - mu_i) mu'(eta_i) / (V(mu_i) scale), w the prior weights (var_weights
+    times freq_weights, times the trials of a binomial); the quasi-score for quasi families.
+    """
     b = _params(source, params)
     scale = _scale(source, b, scale)
     out = np.zeros(b.shape[0])
@@ -150,7 +210,18 @@ def score(source, params, scale=None):
 
 
 def score_obs(source, params, scale=None):
-    """The rows of the score (n x p): x_i s_i."""
+    """The rows of the score, x_i s_i (statsmodels' ``GLM.score_obs``; see :func:`score`).
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+    scale : float, optional
+
+    Returns
+    -------
+    ndarray (n, p)
+    """
     b = _params(source, params)
     scale = _scale(source, b, scale)
     out = np.empty(source.data.shape)
@@ -169,7 +240,28 @@ def _cross(xb, h, width):
 
 
 def hessian(source, params, scale=None, observed=True):
-    """The Hessian of the log-likelihood, -X' diag(h) X: observed, or minus the Fisher information."""
+    """The Hessian of the log-likelihood in the coefficients (statsmodels' ``GLM.hessian``).
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+    scale : float, optional
+        None: :func:`estimate_scale` at ``params``.
+    observed : bool
+        True: the observed Hessian; False: its expectation, minus the Fisher information
+        X'WX / scale (statsmodels' ``information`` returns the same matrix).
+
+    Returns
+    -------
+    ndarray (p, p)
+
+    Notes
+    -----
+    -X' diag(h) X with h_i = w_i mu'^2 / (V scale), plus for the observed Hessian
+    -w_i (y_i - mu_i) (mu'' V - mu'^2 V') / (V^2 scale); the extra term vanishes for a canonical
+    link. Accumulated over row blocks.
+    """
     b = _params(source, params)
     scale = _scale(source, b, scale)
     p = b.shape[0]
@@ -190,7 +282,34 @@ def _extra_rows(source, exog_extra):
 
 
 def score_test(source, params_constrained, k_constraints=None, exog_extra=None, observed=True):
-    """Lagrange multiplier (score) test; statsmodels' ``GLM.score_test``. See :meth:`GLM.score_test`."""
+    """Lagrange multiplier (score) test of omitted variables or constraints (statsmodels' ``GLM.score_test``).
+
+    Parameters
+    ----------
+    source : GLM
+    params_constrained : array-like (p,)
+        The estimate under the null hypothesis: the fit of this model when ``exog_extra`` is
+        tested, otherwise a constrained estimate in this model.
+    k_constraints : int, optional
+        The number of constraints ``params_constrained`` satisfies; required without ``exog_extra``,
+        added to its number of columns with it.
+    exog_extra : array-like (n,) or (n, k), optional
+        Variables tested for inclusion (one row per observation used).
+    observed : bool
+        Use the observed Hessian (default) or the expected information.
+
+    Returns
+    -------
+    ScoreTestResult
+        ``(statistic, pvalue, df)``; unpacks as statsmodels' tuple.
+
+    Notes
+    -----
+    statistic = -g' H^-1 g with g and H the score and Hessian of the model extended by
+    ``exog_extra`` at the constrained estimate (extra coefficients 0), the dispersion estimated
+    as statsmodels does; p-value from chi2(df). R's ``anova(test = "Rao")`` uses the expected
+    information and the larger model's dispersion.
+    """
     b = _params(source, params_constrained)
     scale = estimate_scale(source, b)
     if exog_extra is None:
@@ -214,7 +333,25 @@ def score_test(source, params_constrained, k_constraints=None, exog_extra=None, 
 
 
 def predict(source, params, exog=None, exposure=None, offset=None, which="mean"):
-    """statsmodels' ``GLM.predict``; see :meth:`GLM.predict`."""
+    """Predictions at ``params`` for a design matrix (statsmodels' ``GLM.predict``).
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+        NaN counts as 0 (R's predictions with aliased coefficients).
+    exog : array-like (m, p) or DataFrame, optional
+        A design matrix (a DataFrame holding the model's columns by name is reordered); None: the
+        model's rows, with its own offset and exposure unless others are given.
+    exposure, offset : array-like, optional
+        For the rows predicted; with ``exog`` they default to none.
+    which : {"mean", "linear", "var_unscaled"}
+        mu, eta or V(mu).
+
+    Returns
+    -------
+    ndarray
+    """
     if which not in ("mean", "linear", "var_unscaled"):
         raise ValueError(f'which must be "mean", "linear" or "var_unscaled", not {which!r}')
     if exposure is not None and not isinstance(source.family.link, L.Log):
@@ -268,7 +405,25 @@ def _exog_rows(source, exog):
 
 def get_distribution(source, params, scale=None, exog=None, exposure=None, offset=None, var_weights=1.0,
                      n_trials=1.0):
-    """statsmodels' ``GLM.get_distribution``; see :meth:`GLM.get_distribution`."""
+    """The distribution of y at ``params``, a frozen ``scipy.stats`` object (statsmodels' ``GLM.get_distribution``).
+
+    Parameters
+    ----------
+    source : GLM
+    params : array-like (p,)
+    scale : float, optional
+        The dispersion; None: :func:`estimate_scale` at ``params`` (1 for a fixed dispersion).
+    exog, exposure, offset :
+        As :func:`predict`.
+    var_weights : float or array-like
+        The rows' prior weights (default 1, as statsmodels, also for the model's own rows).
+    n_trials : float or array-like
+        Binomial: the number of trials (default 1, a Bernoulli); the distribution is of the successes.
+
+    Returns
+    -------
+    scipy.stats frozen distribution
+    """
     family = source.family
     mu = predict(source, params, exog, exposure=exposure, offset=offset)
     if family.fixed_scale:
