@@ -9,6 +9,9 @@ fitted values. Anything that needs them afterwards raises :class:`RemovedDataErr
 import dataclasses
 
 import numpy as np
+import pandas as pd
+
+from ..engine.matrix import DesignMatrix
 
 __all__ = ["remove_data", "RemovedData", "RemovedDataError"]
 
@@ -39,8 +42,10 @@ def _strip_design(design):
     changes = {}
     for f in dataclasses.fields(design):
         value = getattr(design, f.name)
-        if isinstance(value, np.ndarray) and value.ndim >= 1:
+        if isinstance(value, (np.ndarray, pd.Index)) and value.ndim >= 1:
             changes[f.name] = value[:0]
+        elif isinstance(value, DesignMatrix):  # a design kept as factor codes
+            changes[f.name] = value.rows(slice(0, 0))
     return dataclasses.replace(design, **changes)
 
 

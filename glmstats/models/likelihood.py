@@ -17,6 +17,7 @@ Conventions (statsmodels' where the names are statsmodels'):
 - aliased coefficients given as NaN (``res.params``) count as 0, as in R's predictions.
 """
 
+import weakref
 from collections import namedtuple
 
 import numpy as np
@@ -55,8 +56,13 @@ def _dense_pieces(xb, width):
         yield sub, xb.rows(sub).to_dense()
 
 
+_RANKS = weakref.WeakKeyDictionary()  # GLMData -> rank of X: one pass over X per model, not per loglike()
+
+
 def design_rank(data):
     """The rank of X (statsmodels' ``matrix_rank(exog)``), from X'X accumulated over row blocks and equilibrated."""
+    if data in _RANKS:
+        return _RANKS[data]
     p = data.shape[1]
     xtx = np.zeros((p, p))
     for xb, *_ in data.blocks(beta=np.zeros(p)):
@@ -64,7 +70,8 @@ def design_rank(data):
             xtx += np.dot(x.T, x)
     d = np.sqrt(np.diag(xtx))
     d[d == 0] = 1.0
-    return int(np.linalg.matrix_rank(xtx / np.outer(d, d), hermitian=True))
+    rank = _RANKS[data] = int(np.linalg.matrix_rank(xtx / np.outer(d, d), hermitian=True))
+    return rank
 
 
 def _pearson(family, y, w, mu):
@@ -272,6 +279,8 @@ def hessian(source, params, scale=None, observed=True):
 
 
 def _extra_rows(source, exog_extra):
+    if hasattr(exog_extra, "reindex") and len(exog_extra) != source.data.y.shape[0]:
+        exog_extra = exog_extra.reindex(source.row_index)  # a column of the data frame: the rows the fit used
     extra = np.asarray(exog_extra, dtype=float)
     if extra.ndim == 1:
         extra = extra[:, None]

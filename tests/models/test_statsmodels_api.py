@@ -113,6 +113,23 @@ def test_predict(case):
     assert_allclose(model.predict(b, exog=new, offset=m["predict_new_offset"]), m["predict_new_mean"], rtol=1e-12)
 
 
+def test_predict_offset_and_exposure_of_the_model():
+    data = gs.datasets.load("insurance")
+    model = gs.glm("Claims ~ Age + Group", data, family="poisson", exposure=data["Holders"])
+    res = model.fit(tol=TIGHT)
+    b = res.params.to_numpy()
+    assert_allclose(model.predict(b), res.fittedvalues, rtol=1e-12)  # the model's exposure
+    assert_allclose(model.predict(b, exposure=2 * data["Holders"]), 2 * res.fittedvalues, rtol=1e-12)
+    assert_allclose(model.predict(b, exog=model.exog[:4]), np.exp(model.exog[:4] @ b), rtol=1e-12)  # no exposure
+    assert_allclose(model.predict(b, which="var_unscaled"), res.fittedvalues, rtol=1e-12)
+    assert_allclose(model.predict(b, exog=pd.DataFrame(model.exog, columns=model.exog_names).iloc[:, ::-1][:2]),
+                    model.predict(b, exog=model.exog[:2]), rtol=1e-14)  # columns taken by name
+    with pytest.raises(ValueError, match="columns"):
+        model.predict(b, exog=model.exog[:2, :3])
+    with pytest.raises(ValueError, match="log link"):
+        gs.glm("Claims ~ Age", data, family="gaussian").predict([1.0, 0, 0, 0], exposure=data["Holders"])
+
+
 def test_score_test(case):
     name, ref, model, perm, b = case
     extra = ref["score_test"]["exog_extra"]
@@ -185,6 +202,41 @@ def test_margeff(case):
         assert_allclose(sf["dy/dx"], expected["dydx"], rtol=1e-8, atol=1e-12)
         assert_allclose(sf["Std. Err."], expected["se"], rtol=1e-7)
         assert list(sf.columns) == ["dy/dx", "Std. Err.", "z", "Pr(>|z|)", "Conf. Int. Low", "Conf. Int. Hi."]
+
+
+def test_margeff_with_offset_and_frequency_weights():
+    data = gs.datasets.load("insurance")
+    res = gs.glm("Claims ~ Age + Group", data, family="poisson", offset=np.log(data["Holders"])).fit(tol=TIGHT)
+    me = res.get_margeff()
+    # log link: d mu / d x_j = mu b_j, averaged over the rows (the offset in mu)
+    assert_allclose(me.margeff, res.fittedvalues.mean() * res.params.drop("Intercept"), rtol=1e-12)
+    # frequency weights count rows: the same effects and standard errors as the duplicated rows
+    warp = gs.datasets.load("warpbreaks")
+    f = np.where(np.arange(len(warp)) < 10, 2.0, 1.0)
+    weighted = gs.glm("breaks ~ wool + tension", warp, family="poisson", freq_weights=f).fit(tol=TIGHT)
+    doubled = gs.glm("breaks ~ wool + tension", pd.concat([warp, warp.iloc[:10]]), family="poisson").fit(tol=TIGHT)
+    for at in ("overall", "mean"):
+        for method in ("dydx", "eyex", "dyex", "eydx"):
+            a, b = weighted.get_margeff(at, method), doubled.get_margeff(at, method)
+            assert_allclose(a.margeff, b.margeff, rtol=1e-10)
+            assert_allclose(a.margeff_se, b.margeff_se, rtol=1e-10)
+    with pytest.raises(ValueError, match="at must be"):
+        weighted.get_margeff(at="median")
+    assert "Marginal effects" in repr(me) and "<table" in me._repr_html_()
+
+
+def test_info_criteria_errors_and_qaic():
+    warp = gs.datasets.load("warpbreaks")
+    res = gs.glm("breaks ~ wool + tension", warp, family="poisson").fit()
+    c = res.pearson_chi2 / res.df_resid
+    assert_allclose(res.info_criteria("qaic"), -2 * res.llf / c + 2 * res.rank, rtol=1e-14)
+    with pytest.raises(ValueError, match="crit"):
+        res.info_criteria("hqic")
+    with pytest.raises(ValueError, match="kind"):
+        res.pseudo_rsquared("nagelkerke")
+    gauss = gs.glm("breaks ~ wool + tension", warp, family="gaussian").fit()
+    with pytest.warns(gs.DomainWarning, match="QAIC"):
+        gauss.info_criteria("qaic", scale=2.0)
 
 
 def test_cluster_use_correction(case):
@@ -299,3 +351,30 @@ def test_remove_data_array_interface():
     assert str(res.summary()) == text
     assert_allclose(res.predict(X[:2]), gs.GLM(budworm["prop"], X, family="binomial",
                                                 var_weights=budworm["n"]).fit().predict(X[:2]), rtol=1e-14)
+
+
+def test_a_design_of_factor_codes_gives_the_dense_numbers(monkeypatch):
+    # the row-block passes read a factor kept as integer codes (never densified whole) as they read a dense design
+    import glmstats.formula.design as design_module
+    from glmstats.engine.factor_matrix import FactorMatrix
+
+    rng = np.random.default_rng(1)
+    n, levels = 5000, 40
+    g = rng.integers(0, levels, n)
+    df = pd.DataFrame({"x": rng.normal(size=n), "g": pd.Categorical.from_codes(g, [f"L{k:02d}" for k in range(levels)])})
+    df["y"] = rng.poisson(np.exp(0.3 + 0.2 * df.x + rng.normal(0, 0.3, levels)[g])).astype(float)
+    dense = gs.glm("y ~ x + C(g)", df, family="poisson")
+    monkeypatch.setattr(design_module, "FACTOR_CODES_MIN_ELEMENTS", 1)
+    codes = gs.glm("y ~ x + C(g)", df, family="poisson")
+    assert isinstance(codes.data.X, FactorMatrix)
+    res = codes.fit(tol=TIGHT)
+    b = res.params.to_numpy() - 0.01
+    for name in ("loglike", "loglike_obs", "score", "score_obs", "hessian", "predict"):
+        assert_allclose(getattr(codes, name)(b), getattr(dense, name)(b), rtol=1e-9, atol=1e-9)
+    assert_allclose(codes.score_test(b, exog_extra=df.x ** 2).statistic,
+                    dense.score_test(b, exog_extra=df.x ** 2).statistic, rtol=1e-9)
+    me_codes, me_dense = res.get_margeff(), dense.fit(tol=TIGHT).get_margeff()
+    assert_allclose(me_codes.margeff, me_dense.margeff, rtol=1e-8)
+    assert_allclose(me_codes.margeff_se, me_dense.margeff_se, rtol=1e-7)
+    res.remove_data()
+    assert res.model.design.X.shape == (0, codes.data.shape[1])
