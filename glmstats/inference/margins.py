@@ -13,7 +13,7 @@ import pandas as pd
 from .._lazy import stats
 from ..engine.blocks import block_rows, row_blocks
 
-__all__ = ["get_margeff", "MarginalEffects"]
+__all__ = ["get_margeff", "dummy_columns", "MarginalEffects"]
 
 _NAMES = {"dydx": "dy/dx", "eyex": "d(lny)/d(lnx)", "dyex": "dy/d(lnx)", "eydx": "d(lny)/dx"}
 
@@ -27,52 +27,80 @@ def _c(link, eta, ey):
     return d1 / mu, (d2 * mu - d1 * d1) / (mu * mu)
 
 
-def _overall(state, b, ex, ey):
-    """(N, s1, S2): the row weights' sum, sum f c t_j and sum f c' x_k t_j (t_j = x_j for elasticities in x, else 1)."""
-    p = b.shape[0]
+def _rows(state, b):
+    """Yield (f, X_b, eta, offset) by row blocks, f the rows' weights: freq_weights where the prior weight is positive
+    (the rows R's fit uses, each counted freq_weights times)."""
     n = state.data.y.shape[0]
     freq = np.broadcast_to(np.asarray(state.freq_weights, dtype=float), (n,))
-    total, s1, S2 = 0.0, np.zeros(p), np.zeros((p, p))
-    start = 0
-    for xb, _, wb, _, eta in state.data.blocks(beta=b):
-        sl = slice(start, start + eta.shape[0])
-        start = sl.stop
-        f = np.where(wb > 0, freq[sl], 0.0)  # the rows R's fit uses, each counted freq_weights times
-        c, dc = _c(state.family.link, eta, ey)
-        total += float(np.sum(f))
-        for sub in row_blocks(xb.shape[0], block_rows(xb.shape[0], p)):
-            x = xb.rows(sub).to_dense()
-            fc, fdc = f[sub] * c[sub], f[sub] * dc[sub]
-            if ex:
-                s1 += fc @ x
-                S2 += (x.T * fdc) @ x
-            else:
-                s1 += np.sum(fc)
-                S2 += (fdc @ x)[None, :]
-    return total, s1, S2
-
-
-def _at_mean(state, b, ex, ey):
-    """(1, s1, S2) at the mean row (and the mean offset), rows weighted as in :func:`_overall`."""
-    p = b.shape[0]
-    n = state.data.y.shape[0]
-    freq = np.broadcast_to(np.asarray(state.freq_weights, dtype=float), (n,))
-    total, xsum, osum = 0.0, np.zeros(p), 0.0
     start = 0
     for xb, _, wb, ob, eta in state.data.blocks(beta=b):
         sl = slice(start, start + eta.shape[0])
         start = sl.stop
-        f = np.where(wb > 0, freq[sl], 0.0)
-        total += float(np.sum(f))
-        xsum += xb.rmatvec(f)
-        osum += float(np.sum(f * ob))
+        yield np.where(wb > 0, freq[sl], 0.0), xb, eta, ob
+
+
+def _pieces(state, b, at):
+    """Yield (f, x, eta) over dense pieces of the rows (``"overall"``), or once for the mean row and offset."""
+    p = b.shape[0]
+    if at == "overall":
+        for f, xb, eta, _ in _rows(state, b):
+            for sub in row_blocks(xb.shape[0], block_rows(xb.shape[0], p)):
+                yield f[sub], xb.rows(sub).to_dense(), eta[sub]
+        return
+    total, xsum, osum = 0.0, np.zeros(p), 0.0
+    for f, xb, _, ob in _rows(state, b):
+        total, xsum, osum = total + float(np.sum(f)), xsum + xb.rmatvec(f), osum + float(np.sum(f * ob))
     xbar = xsum / total
-    c, dc = (float(v[0]) for v in _c(state.family.link, np.array([xbar @ b + osum / total]), ey))
-    t = xbar if ex else np.ones(p)
-    return 1.0, c * t, dc * np.outer(t, xbar)
+    yield np.ones(1), xbar[None, :], np.array([xbar @ b + osum / total])
 
 
-def get_margeff(res, at="overall", method="dydx"):
+def _derivatives(state, b, at, ex, ey):
+    """(effects, Jacobian) of the derivatives: c(eta) b_j t_j averaged, t_j = x_j for elasticities in x, else 1."""
+    p = b.shape[0]
+    total, s1, S2 = 0.0, np.zeros(p), np.zeros((p, p))  # sum f c t_j and sum f c' x_k t_j
+    for f, x, eta in _pieces(state, b, at):
+        c, dc = _c(state.family.link, eta, ey)
+        fc, fdc = f * c, f * dc
+        total += float(np.sum(f))
+        if ex:
+            s1 += fc @ x
+            S2 += (x.T * fdc) @ x
+        else:
+            s1 += np.sum(fc)
+            S2 += (fdc @ x)[None, :]
+    return b * s1 / total, (b[:, None] * S2 + np.diag(s1)) / total
+
+
+def dummy_columns(data):
+    """Positions of the columns of X whose values are 0 and 1 only, both present (statsmodels' ``_isdummy``)."""
+    p = data.shape[1]
+    lo, hi, whole = np.full(p, np.inf), np.full(p, -np.inf), np.ones(p, dtype=bool)
+    for xb, *_ in data.blocks(beta=np.zeros(p)):
+        for sub in row_blocks(xb.shape[0], block_rows(xb.shape[0], p)):
+            x = xb.rows(sub).to_dense()
+            lo, hi = np.minimum(lo, x.min(axis=0)), np.maximum(hi, x.max(axis=0))
+            whole &= np.all(x % 1.0 == 0, axis=0)
+    return np.flatnonzero((lo == 0) & (hi == 1) & whole)
+
+
+def _discrete_changes(state, b, cols, at, ey):
+    """(effects, Jacobian rows) of the dummies ``cols``: the change of mu (or log mu) from x_j = 0 to x_j = 1."""
+    link = state.family.link
+    effects, jac, total = np.zeros(len(cols)), np.zeros((len(cols), b.shape[0])), 0.0
+    for f, x, eta in _pieces(state, b, at):
+        total += float(np.sum(f))
+        for i, j in enumerate(cols):
+            eta1, eta0 = eta + (1.0 - x[:, j]) * b[j], eta - x[:, j] * b[j]
+            mu1, mu0 = link.inverse(eta1), link.inverse(eta0)
+            effects[i] += np.sum(f * ((np.log(mu1) - np.log(mu0)) if ey else (mu1 - mu0)))
+            c1, c0 = f * _c(link, eta1, ey)[0], f * _c(link, eta0, ey)[0]
+            row = c1 @ x - c0 @ x
+            row[j] = np.sum(c1)  # x_j is 1 in the first design, 0 in the second
+            jac[i] += row
+    return effects / total, jac / total
+
+
+def get_margeff(res, at="overall", method="dydx", dummy=False):
     """Marginal effects of a GLM fit with delta-method standard errors (statsmodels' ``get_margeff``).
 
     Parameters
@@ -82,6 +110,9 @@ def get_margeff(res, at="overall", method="dydx"):
         The average of the rows' effects, or the effect at the mean row (and mean offset).
     method : {"dydx", "eyex", "dyex", "eydx"}
         d mu / d x, or the elasticities d log mu / d log x, d mu / d log x, d log mu / d x.
+    dummy : bool
+        For the columns holding only 0 and 1 (dummies), the discrete change of mu (or of log mu
+        with ``"eydx"``) from 0 to 1 instead of the derivative, as statsmodels' ``dummy=True``.
 
     Returns
     -------
@@ -101,12 +132,16 @@ def get_margeff(res, at="overall", method="dydx"):
         raise ValueError(f'at must be "overall" or "mean", not {at!r}')
     if method not in _NAMES:
         raise ValueError(f"method must be one of {', '.join(_NAMES)}, not {method!r}")
+    if dummy and method in ("eyex", "dyex"):
+        raise ValueError(f"method={method!r} is not defined for the discrete change of a dummy (dummy=True); use "
+                         '"dydx" or "eydx"')
     state = res.fit_state
     b = state.estimate
-    ex, ey = method in ("eyex", "dyex"), method in ("eyex", "eydx")
-    total, s1, S2 = (_overall if at == "overall" else _at_mean)(state, b, ex, ey)
-    effects = b * s1 / total
-    jac = (b[:, None] * S2 + np.diag(s1)) / total
+    effects, jac = _derivatives(state, b, at, ex=method in ("eyex", "dyex"), ey=method in ("eyex", "eydx"))
+    if dummy:
+        cols = dummy_columns(state.data)
+        if cols.size:
+            effects[cols], jac[cols] = _discrete_changes(state, b, cols, at, ey=method == "eydx")
     cov = np.nan_to_num(res.cov_params().to_numpy())  # aliased: no variance (their effects are NaN below)
     cov_me = jac @ cov @ jac.T
     effects[~state.kept] = np.nan
@@ -116,7 +151,7 @@ def get_margeff(res, at="overall", method="dydx"):
     cov_me[~state.kept[keep]] = np.nan
     cov_me[:, ~state.kept[keep]] = np.nan
     return MarginalEffects(pd.Series(effects[keep], index=names, name=_NAMES[method]),
-                           pd.DataFrame(cov_me, index=names, columns=names), at=at, method=method)
+                           pd.DataFrame(cov_me, index=names, columns=names), at=at, method=method, dummy=dummy)
 
 
 class MarginalEffects:
@@ -131,6 +166,8 @@ class MarginalEffects:
         fit's ``cov_params()`` (robust when the fit's is).
     at, method : str
         The options they were computed with.
+    dummy : bool
+        Whether the dummies' effects are discrete changes.
 
     Attributes
     ----------
@@ -138,13 +175,13 @@ class MarginalEffects:
         Effects, standard errors, z statistics and their two-sided normal p-values.
     margeff_cov : pandas.DataFrame
     margeff_options : dict
-        ``{"at": ..., "method": ...}``.
+        ``{"at": ..., "method": ..., "dummy": ...}``.
     """
 
-    def __init__(self, margeff, margeff_cov, *, at, method):
+    def __init__(self, margeff, margeff_cov, *, at, method, dummy=False):
         self.margeff = margeff
         self.margeff_cov = margeff_cov
-        self.margeff_options = {"at": at, "method": method}
+        self.margeff_options = {"at": at, "method": method, "dummy": dummy}
         self.margeff_se = pd.Series(np.sqrt(np.diag(margeff_cov.to_numpy())), index=margeff.index, name="Std. Err.")
         self.tvalues = (margeff / self.margeff_se).rename("z")
         self.pvalues = pd.Series(2.0 * stats.norm.sf(np.abs(self.tvalues.to_numpy())), index=margeff.index,

@@ -270,7 +270,7 @@ class GLMResults:
 
         return pseudo_rsquared(self, kind)
 
-    def get_margeff(self, at="overall", method="dydx"):
+    def get_margeff(self, at="overall", method="dydx", dummy=False):
         """Average (``at="overall"``) or at-means (``"mean"``) marginal effects with delta-method standard errors
         (statsmodels' ``get_margeff``); see :func:`glmstats.inference.margins.get_margeff`.
 
@@ -278,6 +278,8 @@ class GLMResults:
         ----------
         at : {"overall", "mean"}
         method : {"dydx", "eyex", "dyex", "eydx"}
+        dummy : bool
+            Discrete changes from 0 to 1 for the 0/1 columns (``"dydx"``, ``"eydx"`` only).
 
         Returns
         -------
@@ -285,7 +287,7 @@ class GLMResults:
         """
         from ..inference.margins import get_margeff
 
-        return get_margeff(self, at=at, method=method)
+        return get_margeff(self, at=at, method=method, dummy=dummy)
 
     def remove_data(self):
         """Drop the arrays of the data from these results and their model (statsmodels' ``remove_data``):

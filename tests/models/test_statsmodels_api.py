@@ -195,13 +195,17 @@ def test_margeff(case):
         pytest.skip("statsmodels has no marginal effects with an offset")
     res = model.fit(tol=TIGHT)
     for at in ("overall", "mean"):
-        sf = res.get_margeff(at=at).summary_frame()
-        expected = pd.DataFrame({"dydx": r[f"margeff_{at}"]["dydx"], "se": r[f"margeff_{at}"]["se"]},
-                                index=r[f"margeff_{at}"]["index"]).loc[sf.index]
-        # statsmodels' Jacobian is a complex-step derivative, ours analytic; the fits differ by their last iterations
-        assert_allclose(sf["dy/dx"], expected["dydx"], rtol=1e-8, atol=1e-12)
-        assert_allclose(sf["Std. Err."], expected["se"], rtol=1e-7)
-        assert list(sf.columns) == ["dy/dx", "Std. Err.", "z", "Pr(>|z|)", "Conf. Int. Low", "Conf. Int. Hi."]
+        for key, method, dummy in (("", "dydx", False), ("_eyex", "eyex", False), ("_dydx_dummy", "dydx", True),
+                                   ("_eydx_dummy", "eydx", True)):
+            sf = res.get_margeff(at=at, method=method, dummy=dummy).summary_frame()
+            ref = r[f"margeff_{at}{key}"]
+            expected = pd.DataFrame({"effect": ref["dydx"], "se": ref["se"]}, index=ref["index"]).loc[sf.index]
+            # statsmodels' Jacobian is a complex-step derivative, ours analytic; the fits differ by their last iterations
+            assert_allclose(sf.iloc[:, 0], expected["effect"], rtol=1e-8, atol=1e-12)
+            assert_allclose(sf["Std. Err."], expected["se"], rtol=1e-7)
+        assert list(sf.columns) == ["d(lny)/dx", "Std. Err.", "z", "Pr(>|z|)", "Conf. Int. Low", "Conf. Int. Hi."]
+    with pytest.raises(ValueError, match="dummy"):
+        res.get_margeff(method="eyex", dummy=True)
 
 
 def test_margeff_with_offset_and_frequency_weights():

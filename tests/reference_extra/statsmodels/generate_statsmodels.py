@@ -11,7 +11,7 @@ its column names, the coefficients it fitted (``tol=1e-13``), and at those coeff
 model-level values (loglike, loglike_obs, score, score_obs, hessian observed and expected,
 information, score_test for an added variable, predict), then the results-level values of that
 fit (llf, aic, bic_llf, bic_deviance, info_criteria, pseudo R-squared, get_margeff overall and at
-the means with standard errors, cluster covariances with and without use_correction).
+the means with standard errors, also with dummy=True and as elasticities, cluster covariances with and without use_correction).
 
 The binomial case is proportions with the trials as weights in glmstats; statsmodels is given the
 same model as a two-column (successes, failures) response, whose log-likelihood is the binomial's
@@ -89,8 +89,8 @@ def group_codes(d, groups):
     return pd.factorize(pd.MultiIndex.from_frame(d[cols].astype(str)))[0]
 
 
-def margins_frame(res, at):
-    sf = res.get_margeff(at=at, method="dydx").summary_frame()
+def margins_frame(res, at, method="dydx", dummy=False):
+    sf = res.get_margeff(at=at, method=method, dummy=dummy).summary_frame()
     return {"index": list(map(str, sf.index)), "dydx": tolist(sf.iloc[:, 0]), "se": tolist(sf.iloc[:, 1])}
 
 
@@ -150,6 +150,10 @@ def run(name, spec):
     if spec["margins"]:
         out["results"]["margeff_overall"] = margins_frame(res, "overall")
         out["results"]["margeff_mean"] = margins_frame(res, "mean")
+        for at in ("overall", "mean"):
+            out["results"][f"margeff_{at}_eydx_dummy"] = margins_frame(res, at, "eydx", dummy=True)
+            out["results"][f"margeff_{at}_dydx_dummy"] = margins_frame(res, at, "dydx", dummy=True)
+            out["results"][f"margeff_{at}_eyex"] = margins_frame(res, at, "eyex")
     groups = group_codes(d, spec["groups"])
     out["cluster_groups"] = groups.tolist()
     for corr in (True, False):
