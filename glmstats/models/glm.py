@@ -56,6 +56,12 @@ class GLM:
         Rows with a missing value (NaN) are dropped (R's na.omit) or raise ValueError.
     weights : not accepted
         Ambiguous: give ``var_weights`` or ``freq_weights`` (a TypeError says so).
+
+    Attributes
+    ----------
+    endog, exog, offset, exposure, var_weights, freq_weights, n_trials
+        statsmodels' names for the rows used (``offset``/``exposure`` as given or None; ``var_weights``
+        include the trials of a two-column binomial response, ``n_trials`` are those trials or None).
     """
 
     def __init__(self, endog, exog, family=None, link=None, offset=None, exposure=None, var_weights=None,
@@ -246,8 +252,7 @@ class GLM:
         return self.data.X.to_dense()
 
     def loglike(self, params, scale=None):
-        """Log-likelihood at ``params``; ``scale=None``: 1 or Pearson chi2 / (nobs - rank) at ``params``, as
-        statsmodels. See :func:`glmstats.models.likelihood.loglike`."""
+        """Log-likelihood at ``params`` (statsmodels' scale=None); see :func:`glmstats.models.likelihood.loglike`."""
         return likelihood.loglike(self, params, scale)
 
     def loglike_obs(self, params, scale=None):
@@ -263,23 +268,19 @@ class GLM:
         return likelihood.score_obs(self, params, scale)
 
     def hessian(self, params, scale=None, observed=True):
-        """Hessian of :meth:`loglike`: observed, or minus the Fisher information (``observed=False``); see
-        :func:`glmstats.models.likelihood.hessian`."""
+        """Observed or expected Hessian of :meth:`loglike`; see :func:`glmstats.models.likelihood.hessian`."""
         return likelihood.hessian(self, params, scale, observed)
 
     def information(self, params, scale=None):
-        """statsmodels' ``information``: the expected Hessian ``hessian(params, observed=False)``, i.e. minus the
-        Fisher information X'WX / scale (statsmodels' sign, kept so that ported code gives the same numbers)."""
+        """statsmodels' ``information``: ``hessian(params, observed=False)``, minus X'WX / scale (statsmodels' sign)."""
         return likelihood.hessian(self, params, scale, observed=False)
 
     def score_test(self, params_constrained, k_constraints=None, exog_extra=None, observed=True):
-        """Score (Lagrange multiplier) test of added variables or constraints, as statsmodels' ``GLM.score_test``;
-        see :func:`glmstats.models.likelihood.score_test`."""
+        """Score (LM) test of added variables or constraints; see :func:`glmstats.models.likelihood.score_test`."""
         return likelihood.score_test(self, params_constrained, k_constraints, exog_extra, observed)
 
     def predict(self, params, exog=None, exposure=None, offset=None, which="mean"):
-        """Mean, linear predictor or V(mu) at ``params`` for a design matrix (statsmodels' ``GLM.predict``); see
-        :func:`glmstats.models.likelihood.predict`."""
+        """Predictions at ``params`` for a design matrix; see :func:`glmstats.models.likelihood.predict`."""
         return likelihood.predict(self, params, exog, exposure, offset, which)
 
     def get_distribution(self, params, scale=None, exog=None, exposure=None, offset=None, var_weights=1.0,

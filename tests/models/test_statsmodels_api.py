@@ -200,7 +200,7 @@ def test_margeff(case):
             sf = res.get_margeff(at=at, method=method, dummy=dummy).summary_frame()
             ref = r[f"margeff_{at}{key}"]
             expected = pd.DataFrame({"effect": ref["dydx"], "se": ref["se"]}, index=ref["index"]).loc[sf.index]
-            # statsmodels' Jacobian is a complex-step derivative, ours analytic; the fits differ by their last iterations
+            # statsmodels' Jacobian is a complex-step derivative, ours analytic; the fits differ in their last steps
             assert_allclose(sf.iloc[:, 0], expected["effect"], rtol=1e-8, atol=1e-12)
             assert_allclose(sf["Std. Err."], expected["se"], rtol=1e-7)
         assert list(sf.columns) == ["d(lny)/dx", "Std. Err.", "z", "Pr(>|z|)", "Conf. Int. Low", "Conf. Int. Hi."]
@@ -299,7 +299,7 @@ def test_expected_hessian_equals_observed_for_a_canonical_link():
     assert_allclose(model.hessian(b, observed=True), model.hessian(b, observed=False), rtol=1e-12)
 
 
-# --- get_distribution, links, remove_data ------------------------------------------------------------------------------
+# --- get_distribution, links, remove_data ---------------------------------------------------------------------
 def test_get_distribution():
     model = build("gamma_log_clotting")
     res = model.fit(tol=TIGHT)
@@ -365,7 +365,8 @@ def test_a_design_of_factor_codes_gives_the_dense_numbers(monkeypatch):
     rng = np.random.default_rng(1)
     n, levels = 5000, 40
     g = rng.integers(0, levels, n)
-    df = pd.DataFrame({"x": rng.normal(size=n), "g": pd.Categorical.from_codes(g, [f"L{k:02d}" for k in range(levels)])})
+    labels = [f"L{k:02d}" for k in range(levels)]
+    df = pd.DataFrame({"x": rng.normal(size=n), "g": pd.Categorical.from_codes(g, labels)})
     df["y"] = rng.poisson(np.exp(0.3 + 0.2 * df.x + rng.normal(0, 0.3, levels)[g])).astype(float)
     dense = gs.glm("y ~ x + C(g)", df, family="poisson")
     monkeypatch.setattr(design_module, "FACTOR_CODES_MIN_ELEMENTS", 1)
