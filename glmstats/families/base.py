@@ -174,6 +174,16 @@ class Family:
         """V(mu), the variance function."""
         raise NotImplementedError
 
+    def variance_deriv(self, mu):
+        """dV / dmu (the observed information of a non-canonical link); from ``variance_power`` when it is set."""
+        p = self.variance_power
+        if p is None:
+            raise NotImplementedError(f"the {self.name} family does not give dV/dmu")
+        mu = as_float(mu)
+        if p == 0:
+            return np.zeros_like(mu)
+        return p * np.power(mu, p - 1.0)
+
     def unit_deviance(self, y, mu):
         """d(y, mu), the unit deviance: deviance = sum(w * d(y, mu))."""
         raise NotImplementedError
@@ -322,6 +332,17 @@ class Family:
         with np.errstate(divide="ignore", invalid="ignore"):
             obs = self._loglike_obs(y[keep], mu[keep], w[keep], float(scale))
         return float(np.sum(f[keep] * obs))
+
+    def loglike_obs(self, y, mu, weights=None, scale=1.0):
+        """Per-row log-likelihood with R's conventions for prior weights, 0 for rows of zero weight (NaN for
+        quasi families): :meth:`loglike` is the sum of these times the frequency weights."""
+        y, mu = as_float(y), as_float(mu)
+        w = weights_or_ones(weights, y)
+        out = np.zeros_like(y)
+        keep = w > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[keep] = self._loglike_obs(y[keep], mu[keep], w[keep], float(scale))
+        return out
 
     def _loglike_obs(self, y, mu, w, scale):
         return np.full_like(y, np.nan)

@@ -89,6 +89,9 @@ class Binomial(Family):
         mu = as_float(mu)
         return mu * (1.0 - mu)
 
+    def variance_deriv(self, mu):
+        return 1.0 - 2.0 * as_float(mu)
+
     def unit_deviance(self, y, mu):
         y = as_float(y)
         return 2.0 * (ylogy_ratio(y, mu) + ylogy_ratio(1.0 - y, 1.0 - mu))

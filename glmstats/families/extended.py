@@ -137,7 +137,14 @@ class NegativeBinomial(Family):
         if not np.isfinite(alpha) or alpha <= 0:
             raise ValueError(f"NegativeBinomial alpha must be a positive number, got {alpha!r}")
         self.alpha = alpha
+        if isinstance(link, str) and link.strip().lower() in ("nbinom", "negative_binomial", "negativebinomial"):
+            link = L.NegativeBinomial(alpha)  # the canonical link at the family's alpha
         super().__init__(link)
+
+    def is_canonical(self, link=None):
+        """The link log(mu / (mu + 1/alpha)) at this family's alpha (statsmodels' ``nbinom``)."""
+        link = self.link if link is None else link
+        return isinstance(link, L.NegativeBinomial) and link.alpha == self.alpha
 
     @property
     def name(self):
@@ -151,9 +158,9 @@ class NegativeBinomial(Family):
 
     @property
     def deviance_convex_in_eta(self):
-        """With the log link: d''(eta) = 2 (1 + alpha y) mu / (1 + alpha mu)^2 >= 0. The canonical link
-        log(mu / (mu + 1/alpha)) is not offered."""
-        return isinstance(self.link, L.Log)
+        """With the log link: d''(eta) = 2 (1 + alpha y) mu / (1 + alpha mu)^2 >= 0; with the canonical link
+        log(mu / (mu + 1/alpha)): d''(eta) = 2 V(mu) >= 0."""
+        return isinstance(self.link, L.Log) or self.is_canonical()
 
     @property
     def newton_term(self):
@@ -166,6 +173,9 @@ class NegativeBinomial(Family):
     def variance(self, mu):
         mu = as_float(mu)
         return mu + self.alpha * mu ** 2
+
+    def variance_deriv(self, mu):
+        return 1.0 + 2.0 * self.alpha * as_float(mu)
 
     def unit_deviance(self, y, mu):
         y, mu = np.broadcast_arrays(as_float(y), as_float(mu))

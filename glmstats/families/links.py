@@ -6,6 +6,7 @@ Every link is an immutable object exposing
 - ``inverse(eta)``: mu = g^{-1}(eta), R's ``linkinv``;
 - ``deriv(mu)``: d eta / d mu;
 - ``inverse_deriv(eta)``: d mu / d eta, R's ``mu.eta``;
+- ``inverse_deriv2(eta)``: d^2 mu / d eta^2 (the observed information, marginal effects' standard errors);
 - ``valid_eta(eta)``: whether eta is inside the link's domain, R's ``valideta``;
 - ``name``: R's name for the link (``"logit"``, ``"1/mu^2"``, ...).
 
@@ -19,7 +20,7 @@ from .._lazy import special
 
 __all__ = [
     "Link", "Identity", "Log", "Logit", "Probit", "CLogLog", "LogLog", "Cauchy",
-    "InversePower", "InverseSquared", "Sqrt", "Power", "get_link",
+    "InversePower", "InverseSquared", "Sqrt", "Power", "NegativeBinomial", "get_link",
 ]
 
 EPS = np.finfo(float).eps
@@ -43,6 +44,10 @@ class Link:
         raise NotImplementedError
 
     def inverse_deriv(self, eta):
+        raise NotImplementedError
+
+    def inverse_deriv2(self, eta):
+        """d^2 mu / d eta^2, the derivative of ``inverse_deriv`` (without R's clamps)."""
         raise NotImplementedError
 
     def valid_eta(self, eta):
@@ -76,6 +81,9 @@ class Identity(Link):
     def inverse_deriv(self, eta):
         return np.ones_like(np.asarray(eta, dtype=float))
 
+    def inverse_deriv2(self, eta):
+        return np.zeros_like(np.asarray(eta, dtype=float))
+
 
 class Log(Link):
     """eta = log(mu); R clamps exp(eta) below at machine epsilon."""
@@ -96,6 +104,10 @@ class Log(Link):
     def inverse_deriv(self, eta):
         with np.errstate(over="ignore"):
             return np.maximum(np.exp(eta), EPS)
+
+    def inverse_deriv2(self, eta):
+        with np.errstate(over="ignore"):
+            return np.exp(np.asarray(eta, dtype=float))
 
 
 class Logit(Link):
@@ -135,6 +147,12 @@ class Logit(Link):
         d = e / (1.0 + e) ** 2
         return np.where(a > self._thresh, EPS, np.maximum(d, EPS))
 
+    def inverse_deriv2(self, eta):
+        eta = np.asarray(eta, dtype=float)
+        e = np.exp(-np.abs(eta))
+        mu = np.where(eta >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return mu * (1.0 - mu) * (1.0 - 2.0 * mu)
+
 
 class _CDFLink(Link):
     """eta = F^{-1}(mu) for a continuous distribution F (probit, cauchit), clamped as R does:
@@ -154,6 +172,9 @@ class _CDFLink(Link):
 
     def inverse_deriv(self, eta):
         return np.maximum(self._pdf(np.asarray(eta, dtype=float)), EPS)
+
+    def inverse_deriv2(self, eta):
+        return self._pdf_deriv(np.asarray(eta, dtype=float))
 
     def __eq__(self, other):
         return type(self) is type(other)
@@ -180,6 +201,10 @@ class Probit(_CDFLink):
     def _pdf(x):
         return np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
 
+    @staticmethod
+    def _pdf_deriv(x):
+        return -x * np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
+
 
 class Cauchy(_CDFLink):
     """eta = tan(pi (mu - 1/2)), the Cauchy quantile (R's ``cauchit``)."""
@@ -197,6 +222,10 @@ class Cauchy(_CDFLink):
     @staticmethod
     def _pdf(x):
         return 1.0 / (np.pi * (1.0 + x * x))
+
+    @staticmethod
+    def _pdf_deriv(x):
+        return -2.0 * x / (np.pi * (1.0 + x * x) ** 2)
 
 
 class CLogLog(Link):
@@ -223,6 +252,12 @@ class CLogLog(Link):
         with np.errstate(over="ignore"):
             return np.maximum(np.exp(eta) * np.exp(-np.exp(eta)), EPS)
 
+    def inverse_deriv2(self, eta):
+        eta = np.minimum(np.asarray(eta, dtype=float), 700.0)
+        with np.errstate(over="ignore"):
+            e = np.exp(eta)
+            return e * np.exp(-e) * (1.0 - e)
+
 
 class LogLog(Link):
     """eta = -log(-log(mu)), the log-log link (mu = exp(-exp(-eta)))."""
@@ -247,6 +282,12 @@ class LogLog(Link):
         eta = np.maximum(np.asarray(eta, dtype=float), -700.0)
         with np.errstate(over="ignore"):
             return np.maximum(np.exp(-eta) * np.exp(-np.exp(-eta)), EPS)
+
+    def inverse_deriv2(self, eta):
+        eta = np.maximum(np.asarray(eta, dtype=float), -700.0)
+        with np.errstate(over="ignore"):
+            e = np.exp(-eta)
+            return e * np.exp(-e) * (e - 1.0)
 
 
 class Power(Link):
@@ -284,6 +325,11 @@ class Power(Link):
     def inverse_deriv(self, eta):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.power(np.asarray(eta, dtype=float), 1.0 / self.power - 1.0) / self.power
+
+    def inverse_deriv2(self, eta):
+        q = 1.0 / self.power
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return q * (q - 1.0) * np.power(np.asarray(eta, dtype=float), q - 2.0)
 
     def valid_eta(self, eta):
         eta = np.asarray(eta)
@@ -329,6 +375,61 @@ class Sqrt(Power):
         return "Sqrt()"
 
 
+class NegativeBinomial(Link):
+    """eta = log(mu / (mu + 1/alpha)), the canonical link of the negative binomial (statsmodels' ``nbinom``).
+
+    Parameters
+    ----------
+    alpha : float
+        The negative binomial's alpha (variance mu + alpha mu^2), alpha > 0; with the family
+        ``NegativeBinomial(alpha, link="nbinom")`` the family's alpha is used.
+
+    Notes
+    -----
+    eta < 0 for every mu > 0; mu = 1 / (alpha (exp(-eta) - 1)), d eta / d mu = 1 / (mu + alpha mu^2).
+    R's MASS offers no such link; statsmodels: ``links.NegativeBinomial(alpha)``.
+    """
+
+    name = "nbinom"
+
+    def __init__(self, alpha=1.0):
+        alpha = float(alpha)
+        if not np.isfinite(alpha) or alpha <= 0:
+            raise ValueError(f"the negative binomial link needs a positive alpha, got {alpha!r}")
+        self.alpha = alpha
+
+    def __call__(self, mu):
+        mu = np.asarray(mu, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -np.log1p(1.0 / (self.alpha * mu))
+
+    def inverse(self, eta):
+        eta = np.asarray(eta, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.maximum(1.0 / (self.alpha * np.expm1(-eta)), EPS)
+
+    def deriv(self, mu):
+        mu = np.asarray(mu, dtype=float)
+        return 1.0 / (mu + self.alpha * mu * mu)
+
+    def inverse_deriv(self, eta):
+        eta = np.asarray(eta, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            em = np.expm1(-eta)  # mu = 1 / (alpha em); d mu / d eta = (1 + em) / (alpha em^2) = mu + alpha mu^2
+            return np.maximum((1.0 + em) / (self.alpha * em * em), EPS)
+
+    def inverse_deriv2(self, eta):
+        mu = self.inverse(eta)
+        return (mu + self.alpha * mu * mu) * (1.0 + 2.0 * self.alpha * mu)
+
+    def valid_eta(self, eta):
+        eta = np.asarray(eta)
+        return bool(np.all(np.isfinite(eta)) and np.all(eta < 0))
+
+    def __repr__(self):
+        return f"NegativeBinomial(alpha={self.alpha:g})"
+
+
 _BY_NAME = {
     "identity": Identity, "log": Log, "logit": Logit, "probit": Probit,
     "cloglog": CLogLog, "loglog": LogLog, "cauchit": Cauchy, "cauchy": Cauchy,
@@ -341,6 +442,9 @@ _BY_NAME = {
 def get_link(link):
     """Return a link instance from an instance or R's name (``"logit"``, ``"1/mu^2"``, ...).
 
+    ``"nbinom"`` needs its alpha: give ``NegativeBinomial(alpha)``, or the name with the negative binomial
+    family, which passes its own alpha.
+
     Raises
     ------
     ValueError
@@ -352,6 +456,9 @@ def get_link(link):
         raise TypeError(f"link must be an instance, e.g. {link.__name__}(), not the class {link.__name__}")
     if isinstance(link, str):
         key = link.strip()
+        if key.lower() in ("nbinom", "negative_binomial", "negativebinomial"):
+            raise ValueError(f"the {link!r} link needs alpha: pass gs.links.NegativeBinomial(alpha), or "
+                             f"link={link!r} with gs.families.NegativeBinomial(alpha), which supplies its alpha")
         cls = _BY_NAME.get(key) or _BY_NAME.get(key.lower())
         if cls is None:
             names = ", ".join(sorted(set(_BY_NAME) - {"cauchy", "inverse_power", "inversepower",

@@ -76,6 +76,9 @@ class Quasi(Family):
     def variance(self, mu):
         return self.like.variance(mu)
 
+    def variance_deriv(self, mu):
+        return self.like.variance_deriv(mu)
+
     def unit_deviance(self, y, mu):
         return self.like.unit_deviance(y, mu)
 

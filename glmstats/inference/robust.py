@@ -73,7 +73,8 @@ def sandwich(state, cov_type, cov_kwds):
     state : FitState
     cov_type : {"HC0", "HC1", "HC2", "HC3", "cluster"}
     cov_kwds : dict
-        ``{"groups": array}`` for ``"cluster"``.
+        ``{"groups": array}`` for ``"cluster"``; ``"use_correction": False`` drops the cluster adjustment
+        G / (G - 1) (n - 1) / (n - k) (statsmodels' option; R: ``vcovCL(type = "HC0", cadjust = FALSE)``).
 
     Notes
     -----
@@ -86,6 +87,9 @@ def sandwich(state, cov_type, cov_kwds):
     k = kept.size
     n_rows = state.data.y.shape[0]
     groups = codes = None
+    use_correction = cov_kwds.get("use_correction", True)
+    if not isinstance(use_correction, (bool, np.bool_)):
+        raise ValueError(f"cov_kwds['use_correction'] must be True or False, got {use_correction!r}")
     if cov_type == "cluster":
         if "groups" not in cov_kwds:
             raise ValueError('cov_type="cluster" needs cov_kwds={"groups": array of cluster labels}')
@@ -113,7 +117,8 @@ def sandwich(state, cov_type, cov_kwds):
     if groups is not None:
         meat = groups.T @ groups
         G = groups.shape[0]
-        meat *= G / (G - 1.0) * (n - 1.0) / (n - k)
+        if use_correction:
+            meat *= G / (G - 1.0) * (n - 1.0) / (n - k)
     elif cov_type == "HC1":
         meat *= n / (n - k)
     return bread @ meat @ bread

@@ -22,7 +22,7 @@ from ..engine.trace import verbose_output
 from ..exceptions import DomainWarning, PerfectSeparationWarning
 from ..families import get_family
 from ..families import links as L
-from . import inputs
+from . import inputs, likelihood
 from .diagnostics import diagnose
 from .fit_state import FitState
 from .results import GLMResults
@@ -56,6 +56,12 @@ class GLM:
         Rows with a missing value (NaN) are dropped (R's na.omit) or raise ValueError.
     weights : not accepted
         Ambiguous: give ``var_weights`` or ``freq_weights`` (a TypeError says so).
+
+    Attributes
+    ----------
+    endog, exog, offset, exposure, var_weights, freq_weights, n_trials
+        statsmodels' names for the rows used (``offset``/``exposure`` as given or None; ``var_weights``
+        include the trials of a two-column binomial response, ``n_trials`` are those trials or None).
     """
 
     def __init__(self, endog, exog, family=None, link=None, offset=None, exposure=None, var_weights=None,
@@ -165,6 +171,7 @@ class GLM:
                 raise ValueError(f"{name} must be non-negative (found {np.min(w):g})")
         offset = columns["offset"]
         exposure = columns["exposure"]
+        self.offset, self.exposure = offset, exposure  # as given (statsmodels' model.exposure holds its log)
         if exposure is not None:
             if np.any(exposure <= 0):
                 raise ValueError(f"exposure must be positive (found {np.min(exposure):g}); "
@@ -232,6 +239,54 @@ class GLM:
                           f"exist (the intercept tends to {'-' if at == '0' else '+'}infinity); the coefficients are "
                           "where IRLS stopped, as R's glm returns them, and their standard errors are not meaningful",
                           PerfectSeparationWarning, stacklevel=4)
+
+    # --- statsmodels' model API (computations in glmstats.models.likelihood) ----------------
+    @property
+    def endog(self):
+        """The response used (n,): a proportion for a binomial with trials (statsmodels' ``endog``)."""
+        return self.data.y
+
+    @property
+    def exog(self):
+        """The design matrix used (n, p), an ndarray (a design of factor codes is densified when asked for)."""
+        return self.data.X.to_dense()
+
+    def loglike(self, params, scale=None):
+        """Log-likelihood at ``params`` (statsmodels' scale=None); see :func:`glmstats.models.likelihood.loglike`."""
+        return likelihood.loglike(self, params, scale)
+
+    def loglike_obs(self, params, scale=None):
+        """Per-row log-likelihood (times freq_weights); see :func:`glmstats.models.likelihood.loglike_obs`."""
+        return likelihood.loglike_obs(self, params, scale)
+
+    def score(self, params, scale=None):
+        """Gradient of :meth:`loglike` in the coefficients; see :func:`glmstats.models.likelihood.score`."""
+        return likelihood.score(self, params, scale)
+
+    def score_obs(self, params, scale=None):
+        """Per-row score contributions (n, p); see :func:`glmstats.models.likelihood.score_obs`."""
+        return likelihood.score_obs(self, params, scale)
+
+    def hessian(self, params, scale=None, observed=True):
+        """Observed or expected Hessian of :meth:`loglike`; see :func:`glmstats.models.likelihood.hessian`."""
+        return likelihood.hessian(self, params, scale, observed)
+
+    def information(self, params, scale=None):
+        """statsmodels' ``information``: ``hessian(params, observed=False)``, minus X'WX / scale (statsmodels' sign)."""
+        return likelihood.hessian(self, params, scale, observed=False)
+
+    def score_test(self, params_constrained, k_constraints=None, exog_extra=None, observed=True):
+        """Score (LM) test of added variables or constraints; see :func:`glmstats.models.likelihood.score_test`."""
+        return likelihood.score_test(self, params_constrained, k_constraints, exog_extra, observed)
+
+    def predict(self, params, exog=None, exposure=None, offset=None, which="mean"):
+        """Predictions at ``params`` for a design matrix; see :func:`glmstats.models.likelihood.predict`."""
+        return likelihood.predict(self, params, exog, exposure, offset, which)
+
+    def get_distribution(self, params, scale=None, exog=None, exposure=None, offset=None, var_weights=1.0,
+                         n_trials=1.0):
+        """Frozen scipy.stats distribution at ``params``; see :func:`glmstats.models.likelihood.get_distribution`."""
+        return likelihood.get_distribution(self, params, scale, exog, exposure, offset, var_weights, n_trials)
 
     # ------------------------------------------------------------------------------------
     def terms(self):

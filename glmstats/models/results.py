@@ -242,6 +242,61 @@ class GLMResults:
         null = self._null
         return self.fit_state.loglike(null.mu_blocks(), null.deviance)
 
+    # --- statsmodels' names (glmstats.inference.criteria and .margins) -------------------------
+    @property
+    def bic_deviance(self):
+        """statsmodels' deviance-based BIC: deviance - df_resid log(nobs); see
+        :func:`glmstats.inference.criteria.bic_deviance`."""
+        from ..inference.criteria import bic_deviance
+
+        return bic_deviance(self)
+
+    @property
+    def bic_llf(self):
+        """statsmodels' BIC, -2 llf + rank log(nobs): the dispersion not counted (``bic`` counts it as R does)."""
+        return self.info_criteria("bic")
+
+    def info_criteria(self, crit, scale=None, dk_params=0):
+        """statsmodels' ``info_criteria("aic" | "bic" | "qaic")``, counting rank + dk_params parameters; see
+        :func:`glmstats.inference.criteria.info_criteria`."""
+        from ..inference.criteria import info_criteria
+
+        return info_criteria(self, crit, scale=scale, dk_params=dk_params)
+
+    def pseudo_rsquared(self, kind="cs"):
+        """Cox and Snell's (``"cs"``) or McFadden's (``"mcf"``) pseudo R-squared; see
+        :func:`glmstats.inference.criteria.pseudo_rsquared`."""
+        from ..inference.criteria import pseudo_rsquared
+
+        return pseudo_rsquared(self, kind)
+
+    def get_margeff(self, at="overall", method="dydx", dummy=False):
+        """Average (``at="overall"``) or at-means (``"mean"``) marginal effects with delta-method standard errors
+        (statsmodels' ``get_margeff``); see :func:`glmstats.inference.margins.get_margeff`.
+
+        Parameters
+        ----------
+        at : {"overall", "mean"}
+        method : {"dydx", "eyex", "dyex", "eydx"}
+        dummy : bool
+            Discrete changes from 0 to 1 for the 0/1 columns (``"dydx"``, ``"eydx"`` only).
+
+        Returns
+        -------
+        glmstats.inference.margins.MarginalEffects
+        """
+        from ..inference.margins import get_margeff
+
+        return get_margeff(self, at=at, method=method, dummy=dummy)
+
+    def remove_data(self):
+        """Drop the arrays of the data from these results and their model (statsmodels' ``remove_data``):
+        ``summary()``, ``params``, ``cov_params()`` and ``predict(newdata)`` still work; anything computed from
+        the rows raises ``RemovedDataError``. See :func:`glmstats.models.data_removal.remove_data`."""
+        from .data_removal import remove_data
+
+        remove_data(self)
+
     # --- observation level ---------------------------------------------------------------
     def _series(self, values, name):
         return pd.Series(values, index=self.fit_state.row_index, name=name)
