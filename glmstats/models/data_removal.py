@@ -37,6 +37,14 @@ class RemovedData:
         return self.shape[0]
 
 
+class RemovedNull(RemovedData):
+    """The null model after ``remove_data()``: its deviance, nothing per row."""
+
+    def __init__(self, deviance, shape):
+        super().__init__(shape, "null model's rows")
+        self.deviance = deviance
+
+
 def _strip_design(design):
     """The formula's design with its n-row arrays emptied (the spec, names and terms kept for new data)."""
     changes = {}
@@ -54,7 +62,8 @@ def remove_data(res):
     for name in ("llf", "llnull", "bse", "tvalues", "pvalues"):
         getattr(res, name)  # computed now, kept after
     dev0 = res.null_deviance
-    res.__dict__["_null"] = (None, dev0)
+    # the null model keeps its deviance; its means (row blocks) are gone with the data
+    res.__dict__["_null"] = RemovedNull(dev0, shape=(res.fit_state.data.shape[0],))
     state = res.fit_state
     shape = state.data.shape
     rows = state.design_rows
