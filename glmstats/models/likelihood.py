@@ -21,6 +21,7 @@ import weakref
 from collections import namedtuple
 
 import numpy as np
+import pandas as pd
 
 from .._lazy import stats
 from ..engine.blocks import block_rows, row_blocks
@@ -403,7 +404,7 @@ def _exog_rows(source, exog):
     from .inputs import numeric_exog
 
     names = list(source.exog_names)
-    if hasattr(exog, "columns") and set(names) <= set(map(str, exog.columns)):
+    if isinstance(exog, pd.DataFrame) and set(names) <= set(map(str, exog.columns)):
         exog = exog.rename(columns=str)[names]
     X, _ = numeric_exog(np.atleast_2d(exog) if np.ndim(exog) == 1 else exog)
     if X.shape[1] != len(names):

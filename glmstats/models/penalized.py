@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConvergenceWarning, NonConvexWarning
+from ..families import links as L
 from ..engine.irls import irls
 from ..engine.passes import evaluate
 from ..engine.penalized import fit_elastic_net, penalized_objective
@@ -93,7 +94,7 @@ def check_penalizable(family, stacklevel=4):
     if family.deviance_convex_in_eta:
         return
     p = family.variance_power
-    if family.link.name == "log" and p is not None and p > 2:
+    if isinstance(family.link, L.Log) and p is not None and p > 2:
         warnings.warn(f"the penalized objective of {family!r} is not convex in the coefficients (log link, "
                       f"variance power {p:g} > 2): Fisher scoring finds a stationary point, which may not be the "
                       "only minimum (try other start_params to check)", NonConvexWarning, stacklevel=stacklevel)
