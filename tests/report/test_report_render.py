@@ -8,13 +8,13 @@ checked against R in test_format_r.py and test_report_golden.py).
 """
 
 import re
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import _report_fits as F
+from _html import WellFormed
 from glmstats.report.report import Report, Section
 
 GLM_ITEMS = ["Dep. Variable", "Model family", "Link", "Method", "No. Observations", "Df Residuals",
@@ -146,34 +146,11 @@ def test_sections(case):
 
 
 # ------------------------------------------------------------------------------------- HTML
-class _Checker(HTMLParser):
-    """Collects the text and fails on an end tag that does not close the innermost open element."""
-
-    VOID = {"br", "hr", "img", "input", "meta", "link", "col"}
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.data, self.tags = [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
-        self.stack.pop()
-
-    def handle_data(self, data):
-        if data.strip():
-            self.data.append(data.strip())
-
-
 def test_html_is_well_formed_and_has_the_numbers(case):
     kind, res, summary = case
     out = summary.as_html()
     assert out == summary._repr_html_() == summary.render("html")
-    checker = _Checker()
+    checker = WellFormed()
     checker.feed(out)
     checker.close()
     assert checker.stack == []
