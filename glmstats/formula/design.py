@@ -31,7 +31,7 @@ from formulaic.errors import FormulaicError
 
 from .checks import check_empty_terms, check_finite, check_levels, isna, nan_rows
 from .materialize import materialize, materialize_codes, prepare_frame
-from .parse import check_formula_arguments, plain_message, response_expressions, split_formula, unique
+from .parse import check_formula_arguments, plain_message, response_expressions, split_formula, string_columns, unique
 from .response import KEYWORDS, resolve_keyword
 from .size import check_dense_size
 from .terms import CONTEXT, python_variables, rhs_variables, split_terms, split_terms_of_formula
@@ -156,6 +156,7 @@ class Design:
         """
         if not isinstance(newdata, pd.DataFrame):
             raise TypeError(f"newdata must be a pandas DataFrame, got {type(newdata).__name__}")
+        newdata = string_columns(newdata, "newdata")
         if newdata.columns.has_duplicates:
             dup = sorted(set(map(str, newdata.columns[newdata.columns.duplicated()])))
             raise ValueError(f"newdata has duplicated column names {dup}")

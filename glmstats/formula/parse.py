@@ -27,6 +27,18 @@ def check_formula_arguments(formula, data, missing):
         raise ValueError(f'missing must be "drop" or "raise", got {missing!r}')
 
 
+def string_columns(data, what="data"):
+    """``data`` with its column names as strings (a formula names columns by text: an integer name 0 is
+    written `0` in a formula); an error if two names become the same string."""
+    if all(isinstance(c, str) for c in data.columns):
+        return data
+    names = [str(c) for c in data.columns]
+    if len(set(names)) < len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"{what} has column names that are equal as text {dup} (e.g. 0 and '0'); rename them")
+    return data.set_axis(names, axis=1)
+
+
 def top_level(s, char):
     """Positions of ``char`` in ``s`` outside quotes and brackets."""
     depth, quote, found = 0, None, []

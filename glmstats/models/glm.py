@@ -119,8 +119,11 @@ class GLM:
         of ``len(data)``. See :func:`glm`.
         """
         from ..formula import build_design
+        from ..formula.parse import string_columns
 
         check_no_weights(weights)
+        if isinstance(data, pd.DataFrame) and not isinstance(data.columns, pd.MultiIndex):
+            data = string_columns(data)
         data_frame = data
         self = cls.__new__(cls)
         self.family = get_family(family, link)

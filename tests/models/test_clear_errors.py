@@ -86,3 +86,17 @@ def test_duplicate_newdata_columns():
 def test_formula_nested_too_deeply(formula):
     with pytest.raises(ValueError, match="nested too deeply"):
         model(formula)
+
+
+def test_integer_column_names_are_named_as_text():
+    # an integer column name is written `0` in a formula; the message never lists 0 as a column while
+    # calling '0' unknown
+    d = D.drop(columns="t").rename(columns={"x": 0})
+    res = gs.glm("y ~ `0`", d, family="poisson").fit()
+    ref = model().fit()
+    np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-12)
+    assert list(res.params.index) == ["Intercept", "0"]
+    np.testing.assert_allclose(res.predict(d.head(3)).to_numpy(), ref.fittedvalues.to_numpy()[:3], rtol=1e-12)
+    assert list(gs.glm("y ~ .", d[["y", 0]], family="poisson").fit().params.index) == ["Intercept", "0"]
+    with pytest.raises(ValueError, match="equal as text"):
+        gs.glm("y ~ `0`", d.assign(**{"0": 1.0}), family="poisson")
