@@ -137,12 +137,9 @@ def loglike_obs(source, params, scale=None):
     ndarray (n,)
         f_i log p(y_i; mu_i, scale, w_i), 0 for rows of zero weight; NaN for quasi families.
     """
-    b = _params(source, params)
-    scale = _scale(source, b, scale)
     out = np.empty(source.data.y.shape[0])
-    for sl, _, yb, _, eta in _blocks(source, b):
-        w, f = _row_weights(source, sl)
-        out[sl] = f * source.family.loglike_obs(yb, source.family.link.inverse(eta), w, scale)
+    for sl, values in _loglike_blocks(source, params, scale):
+        out[sl] = values
     return out
 
 
@@ -162,13 +159,16 @@ def loglike(source, params, scale=None):
     -------
     float
     """
+    return float(sum(np.sum(values) for _, values in _loglike_blocks(source, params, scale)))
+
+
+def _loglike_blocks(source, params, scale):
+    """(rows, f_i log p(y_i; mu_i, scale, w_i)) by row blocks: what loglike_obs stores and loglike sums."""
     b = _params(source, params)
     scale = _scale(source, b, scale)
-    total = 0.0
     for sl, _, yb, _, eta in _blocks(source, b):
         w, f = _row_weights(source, sl)
-        total += float(np.sum(f * source.family.loglike_obs(yb, source.family.link.inverse(eta), w, scale)))
-    return total
+        yield sl, f * source.family.loglike_obs(yb, source.family.link.inverse(eta), w, scale)
 
 
 def _factors(family, yb, wb, eta, scale, observed):
